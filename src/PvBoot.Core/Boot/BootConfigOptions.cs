@@ -1,0 +1,20 @@
+namespace PvBoot.Core.Boot;
+
+/// <summary>Options that change how boot configurations are evaluated.</summary>
+public sealed record BootConfigOptions
+{
+    /// <summary>The defaults.</summary>
+    public static BootConfigOptions Default { get; } = new();
+
+    /// <summary>Largest configuration file read, in bytes; a larger one is an error ("too large"), never truncated. Default 1 MiB.</summary>
+    public int MaxConfigBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>The value of GRUB's <c>$grub_platform</c>: <c>xen</c> (pvgrub2, the default), <c>pc</c> or <c>efi</c>.</summary>
+    public string GrubPlatform { get; init; } = "xen";
+
+    /// <summary>Forces the GRUB flavour (<c>upstream</c>, <c>el8</c>, <c>fedora</c>); <see langword="null"/> detects it.</summary>
+    public string? GrubFlavour { get; init; }
+
+    /// <summary>Whether a one-shot <c>next_entry</c> in grubenv is honoured (it cannot be cleared on a read-only image). Default true.</summary>
+    public bool HonourNextEntry { get; init; } = true;
+}

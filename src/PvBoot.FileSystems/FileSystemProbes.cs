@@ -1,0 +1,35 @@
+using PvBoot.Core.BlockSources;
+using PvBoot.Core.FileSystems;
+
+namespace PvBoot.FileSystems;
+
+/// <summary>The ordered registry of file system formats.</summary>
+public static class FileSystemProbes
+{
+    /// <summary>
+    /// Every supported format, in probing order: formats with strong signatures first; FAT, whose signature is weak,
+    /// last; ISO9660 before FAT so that a hybrid ISO is read as ISO at offset 0.
+    /// </summary>
+    public static IReadOnlyList<FileSystemProbe> All { get; } =
+    [
+    ];
+
+    /// <summary>Opens the first format whose signature matches.</summary>
+    /// <param name="source">The candidate partition.</param>
+    /// <param name="budgets">The limits to enforce.</param>
+    /// <returns>The reader, or <see langword="null"/> when no signature matches.</returns>
+    /// <exception cref="Core.CorruptImageException">A signature matched but the file system is corrupt or unsupported.</exception>
+    public static IFileSystemReader? TryOpen(IBlockSource source, FileSystemBudgets? budgets = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        foreach (FileSystemProbe probe in All)
+        {
+            if (probe.Matches(source))
+            {
+                return probe.Open(source, budgets);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,7 @@
+namespace PvBoot.Shim;
+
+/// <summary>The <c>pygrub</c> entry point.</summary>
+internal static class Program
+{
+    private static int Main(string[] args) => Pygrub.Run(args, Console.Out, Console.Error);
+}
