@@ -7,21 +7,6 @@ namespace PvBoot.Core.Tests.Partitions;
 public class MbrPartitionTableTests
 {
     [Test]
-    public void Discover_SfdiskMbrWithLogicalPartitions_FindsTheOffsetsSfdiskReports()
-    {
-        using var disk = new FileBlockSource(Fixtures.Image("mbr"));
-
-        IReadOnlyList<PartitionCandidate> found = PartitionDiscovery.Discover(disk);
-
-        IReadOnlyList<ToolLayout> layout = PartitionFixtures.Layout("mbr");
-        Assert.That(layout, Has.Count.EqualTo(5));
-        Assert.That(
-            found.Select(c => (c.GrubName, c.Offset, c.Length)).OrderBy(c => c.Offset),
-            Is.EqualTo(layout.Select(l => (l.GrubName, l.Offset, l.Length)).OrderBy(c => c.Offset)));
-        PartitionFixtures.AssertPayloads("mbr", found);
-    }
-
-    [Test]
     public void Discover_SfdiskMbr_ActivePartitionFirstThenTableOrderThenLogicalFromFive()
     {
         IReadOnlyList<PartitionCandidate> found = PartitionFixtures.Discover(Fixtures.Image("mbr"));
