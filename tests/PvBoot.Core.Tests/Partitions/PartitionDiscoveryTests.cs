@@ -105,6 +105,26 @@ public class PartitionDiscoveryTests
     }
 
     [Test]
+    public void Discover_ReadmeSampleDisk_OneActiveExt4PartitionAtTheOffsetSfdiskReports()
+    {
+        string image = Fixtures.Image("sample");
+        string json = System.Text.Encoding.UTF8.GetString(Tool.Run("sfdisk", ["--json", image]).Stdout);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        System.Text.Json.JsonElement partition = document.RootElement.GetProperty("partitiontable").GetProperty("partitions")[0];
+
+        IReadOnlyList<PartitionCandidate> found = PartitionFixtures.Discover(image);
+
+        Assert.That(found, Has.Count.EqualTo(1));
+        Assert.That(found[0].GrubName, Is.EqualTo("hd0,msdos1"));
+        Assert.That(found[0].Active, Is.True);
+        Assert.That(found[0].Offset, Is.EqualTo(partition.GetProperty("start").GetInt64() * 512));
+        Assert.That(found[0].Length, Is.EqualTo(partition.GetProperty("size").GetInt64() * 512));
+        byte[] magic = new byte[2];
+        found[0].Source.ReadExactly(1080, magic);
+        Assert.That(magic, Is.EqualTo(new byte[] { 0x53, 0xEF }), "ext4 superblock magic");
+    }
+
+    [Test]
     public void Lvm_StripedLv_Unsupported()
     {
         string lvType = File.ReadLines(Path.Combine(Fixtures.Directory, "manifests", "partitions.tsv")).Single(l => l.StartsWith("#lvtype\tlvm-striped\t", StringComparison.Ordinal));
