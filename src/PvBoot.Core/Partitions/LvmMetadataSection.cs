@@ -88,7 +88,7 @@ internal sealed class LvmMetadataSection
         => Value(key) switch
         {
             LvmMetadataText text => text.Text,
-            LvmMetadataList list => throw Error(key, list.Offset, "is a list, not a single value"),
+            LvmMetadataList list => throw Error(key, list.Offset, $"'{key}' is a list, not a single value"),
             _ => throw new CorruptImageException(Source, StructureName, FieldName(key), Offset, $"{Describe()} has no '{key}'"),
         };
 
@@ -98,7 +98,7 @@ internal sealed class LvmMetadataSection
         string text = Text(key);
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value))
         {
-            throw Error(key, Value(key)!.Offset, $"'{Shorten(text)}' is not a non-negative 64-bit integer");
+            throw Error(key, Value(key)!.Offset, $"{key} '{Shorten(text)}' is not a non-negative 64-bit integer");
         }
 
         return value;
@@ -110,12 +110,12 @@ internal sealed class LvmMetadataSection
         {
             null => [],
             LvmMetadataList list => list.Items,
-            LvmMetadataValue other => throw Error(key, other.Offset, "is not a list"),
+            LvmMetadataValue other => throw Error(key, other.Offset, $"'{key}' is not a list"),
         };
 
     /// <summary>An error about <paramref name="key"/> of this section.</summary>
     public CorruptImageException Error(string key, long offset, string problem, ImageProblem kind = ImageProblem.Corrupt)
-        => new(Source, StructureName, FieldName(key), offset, $"{FieldName(key)} {problem}", kind);
+        => new(Source, StructureName, FieldName(key), offset, problem, kind);
 
     /// <summary>The path of a key of this section, e.g. <c>vg/logical_volumes/root/segment1/stripes</c>.</summary>
     public string FieldName(string key) => Path.Length == 0 ? key : Path + "/" + key;

@@ -56,7 +56,7 @@ internal static class LvmVolumeGroups
         long extentSectors = group.Integer("extent_size");
         if (extentSectors <= 0 || extentSectors > int.MaxValue)
         {
-            throw group.Error("extent_size", group.Value("extent_size")!.Offset, $"{extentSectors} sectors is not a usable extent size");
+            throw group.Error("extent_size", group.Value("extent_size")!.Offset, $"extent_size {extentSectors} sectors is not usable");
         }
 
         var members = new Dictionary<string, Member>(StringComparer.Ordinal);
@@ -104,13 +104,13 @@ internal static class LvmVolumeGroups
             string type = segment.Text("type");
             if (type != "striped")
             {
-                throw segment.Error("type", segment.Value("type")!.Offset, $"is \"{type}\": logical volume {volumeName} is not linear; only linear volumes can be read", ImageProblem.Unsupported);
+                throw segment.Error("type", segment.Value("type")!.Offset, $"segment type \"{type}\": logical volume {volumeName} is not linear; only linear volumes can be read", ImageProblem.Unsupported);
             }
 
             long stripeCount = segment.Integer("stripe_count");
             if (stripeCount != 1)
             {
-                throw segment.Error("stripe_count", segment.Value("stripe_count")!.Offset, $"is {stripeCount}: logical volume {volumeName} is striped; only linear volumes can be read", ImageProblem.Unsupported);
+                throw segment.Error("stripe_count", segment.Value("stripe_count")!.Offset, $"stripe_count {stripeCount}: logical volume {volumeName} is striped; only linear volumes can be read", ImageProblem.Unsupported);
             }
 
             IReadOnlyList<LvmMetadataValue> stripes = segment.List("stripes");
@@ -118,12 +118,12 @@ internal static class LvmVolumeGroups
             if (stripes.Count != 2 || stripes[0] is not LvmMetadataText { Quoted: true } pvName || stripes[1] is not LvmMetadataText { Quoted: false } startText
                 || !long.TryParse(startText.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long startPe))
             {
-                throw segment.Error("stripes", stripesOffset, "is not [\"pvN\", first-extent]");
+                throw segment.Error("stripes", stripesOffset, "stripes is not [\"pvN\", first-extent]");
             }
 
             if (!members.TryGetValue(pvName.Text, out Member? member))
             {
-                throw segment.Error("stripes", stripesOffset, $"names physical volume \"{pvName.Text}\", which the volume group does not list");
+                throw segment.Error("stripes", stripesOffset, $"stripes names physical volume \"{pvName.Text}\", which the volume group does not list");
             }
 
             if (member.OnDisk is null)
@@ -131,7 +131,7 @@ internal static class LvmVolumeGroups
                 throw segment.Error(
                     "stripes",
                     stripesOffset,
-                    $"places logical volume {volumeName} on physical volume {pvName.Text} ({member.Uuid}), which is not on this disk; volume groups spanning several disks are not supported",
+                    $"stripes place logical volume {volumeName} on physical volume {pvName.Text} ({member.Uuid}), which is not on this disk; volume groups spanning several disks are not supported",
                     ImageProblem.Unsupported);
             }
 
@@ -160,7 +160,7 @@ internal static class LvmVolumeGroups
         {
             if (piece.StartExtent != expected)
             {
-                throw piece.Segment.Error("start_extent", piece.Segment.Value("start_extent")!.Offset, $"is {piece.StartExtent} but the segments of {volumeName} before it end at extent {expected}");
+                throw piece.Segment.Error("start_extent", piece.Segment.Value("start_extent")!.Offset, $"start_extent {piece.StartExtent}, but the segments of {volumeName} before it end at extent {expected}");
             }
 
             expected += piece.ExtentCount;
