@@ -22,6 +22,15 @@ public class PartitionDiscoveryPropertyTests
         File.ReadAllBytes(Fixtures.Image("lvm"))[(6144 * 512)..((6144 * 512) + Head)],
     ]);
 
+    // The physical volume of lvm.img, read as a whole disk, and the offset of its metadata area.
+    private static readonly Lazy<(byte[] Pv, long Mda)> LvmVolume = new(() =>
+    {
+        byte[] pv = File.ReadAllBytes(Fixtures.Image("lvm"))[(6144 * 512)..];
+        return (pv, ImagePatch.LvmMetadataArea(pv, 0));
+    });
+
+    private static readonly byte[] InterestingTextBytes = "{}[]=,\"#\\-0123456789 \n\0abz_."u8.ToArray();
+
     // Where the structures are: the MBR, the GPT header and entry array, the LVM label and metadata area, everything.
     private static readonly int[] Regions = [512, 1024, 17 * 1024, 8 * 1024, Head];
 
@@ -47,6 +56,26 @@ public class PartitionDiscoveryPropertyTests
         }
 
         return SurvivesAsDisk(disk).ToProperty();
+    }
+
+    [FsCheck.NUnit.Property(MaxTest = 300)]
+    public Property Discover_LvmMetadataTextMutatedWithRecomputedChecksums_YieldsCandidatesOrCorruptImageException(int[] positions, byte[] values)
+    {
+        // Checksums are recomputed after the edit, so the parser and the volume checks see the mutated text.
+        (byte[] pv, long mda) = LvmVolume.Value;
+        byte[] head = pv[..Head];
+        long textAt = mda + (long)ImagePatch.U64(head, mda + 40);
+        int size = (int)ImagePatch.U64(head, mda + 48);
+        for (int i = 0; i < Math.Min(positions.Length, values.Length); i++)
+        {
+            byte value = values[i];
+            head[textAt + (int)((uint)positions[i] % (uint)size)] = value < 128 ? InterestingTextBytes[value % InterestingTextBytes.Length] : value;
+        }
+
+        ImagePatch.PutU32(head, mda + 56, ImagePatch.LvmCrc(head.AsSpan((int)textAt, size)));
+        ImagePatch.FixMdaChecksum(head, mda);
+
+        return SurvivesAsDisk(new OverlayBlockSource(head, pv, "pv.img")).ToProperty();
     }
 
     [TestCaseSource(nameof(CorpusFiles))]
@@ -82,13 +111,15 @@ public class PartitionDiscoveryPropertyTests
             .Order(StringComparer.Ordinal);
 
     /// <summary>True when discovery returns at least one candidate or throws <see cref="CorruptImageException"/> within a second; any other exception escapes and fails the property.</summary>
-    private static bool SurvivesAsDisk(byte[] bytes)
+    private static bool SurvivesAsDisk(byte[] bytes) => SurvivesAsDisk(new MemoryBlockSource(bytes, "fuzz.img"));
+
+    private static bool SurvivesAsDisk(IBlockSource disk)
     {
         var clock = Stopwatch.StartNew();
         bool survived;
         try
         {
-            survived = PartitionDiscovery.Discover(new MemoryBlockSource(bytes, "fuzz.img")).Count > 0;
+            survived = PartitionDiscovery.Discover(disk).Count > 0;
         }
         catch (CorruptImageException)
         {
