@@ -10,6 +10,7 @@ public class PartitionDiscoveryTests
     [TestCase("mbr")]
     [TestCase("gpt")]
     [TestCase("hybrid")]
+    [TestCase("hybrid-gpt")]
     [TestCase("lvm")]
     public void Discover_ToolMadeImage_FindsEveryPartitionAtTheOffsetsTheToolReports(string image)
     {
@@ -76,6 +77,15 @@ public class PartitionDiscoveryTests
         byte[] identifier = new byte[5];
         found[0].Source.ReadExactly(32769, identifier);
         Assert.That(identifier, Is.EqualTo("CD001"u8.ToArray()));
+    }
+
+    [Test]
+    public void Discover_XorrisoHybridIsoWithGpt_WholeDiskFirstThenTheGptEntries()
+    {
+        IReadOnlyList<PartitionCandidate> found = PartitionFixtures.Discover(Fixtures.Image("hybrid-gpt"));
+
+        Assert.That(found.Select(c => c.GrubName), Is.EqualTo(new[] { "hd0", "hd0,gpt1", "hd0,gpt2", "hd0,gpt3" }));
+        Assert.That(found[2].GptType, Is.EqualTo(new Guid("C12A7328-F81F-11D2-BA4B-00A0C93EC93B")), "the appended EFI system partition");
     }
 
     [Test]
