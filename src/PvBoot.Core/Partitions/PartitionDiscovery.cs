@@ -64,7 +64,12 @@ public static class PartitionDiscovery
         }
 
         ReplacePhysicalVolumesByLogicalVolumes(disk, found, options);
-        if (HasIsoPrimaryVolumeDescriptor(disk))
+        if (found.Count == 0)
+        {
+            // Only physical volumes without visible volumes: like pygrub, fall back to the start of the disk.
+            found.AddWholeDisk();
+        }
+        else if (HasIsoPrimaryVolumeDescriptor(disk))
         {
             // A hybrid ISO: GRUB and the firmware may read the ISO 9660 file system from the whole disk.
             found.InsertWholeDiskFirst();

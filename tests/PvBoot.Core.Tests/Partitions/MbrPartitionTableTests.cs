@@ -31,4 +31,24 @@ public class MbrPartitionTableTests
         Assert.That(found[0].Offset, Is.Zero);
         Assert.That(found[0].Length, Is.EqualTo(zeros.Length));
     }
+
+    [TestCase("mkfs.fat", "-F", "12")]
+    [TestCase("mkfs.fat", "-F", "32")]
+    [TestCase("mkfs.ext4", "-q", "-F")]
+    public void Discover_FileSystemOnTheWholeDisk_IsHd0(string mkfs, string option, string value)
+    {
+        // mkfs.fat writes the 0x55AA signature at byte 510, so the records must also be checked before trusting it.
+        string image = Path.Combine(Fixtures.WorkDirectory, $"whole-{mkfs}-{value}.img");
+        using (var file = File.Create(image))
+        {
+            file.SetLength(40 * 1024 * 1024);
+        }
+
+        ToolResult result = Tool.Run(mkfs, [option, value, image]);
+        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+
+        IReadOnlyList<PartitionCandidate> found = PartitionFixtures.Discover(image);
+
+        Assert.That(found.Select(c => (c.GrubName, c.Offset, c.Length)), Is.EqualTo(new[] { ("hd0", 0L, 40L * 1024 * 1024) }));
+    }
 }
