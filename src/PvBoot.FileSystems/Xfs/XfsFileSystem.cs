@@ -30,9 +30,15 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
     private XfsFileSystem(IBlockSource source, FileSystemBudgets budgets)
         : base(source, budgets)
     {
-        byte[] head = new byte[512];
-        source.ReadStructure(0, head, "xfs_dsb");
+        byte[] head = ReadMetadata(0, 512, "xfs_dsb");
         sb = XfsDsb.Parse(head, 0, source.Name);
+        if (sb.SectSize > head.Length)
+        {
+            // Validate the copy the checksum covers, so the fields checked are the fields used.
+            head = ReadMetadata(0, sb.SectSize, "xfs_dsb");
+            sb = XfsDsb.Parse(head, 0, source.Name);
+        }
+
         blockSize = (int)sb.BlockSize;
         dirBlockSize = blockSize << sb.DirBlkLog;
         if (sb.DBlocks > (ulong)source.Length >> sb.BlockLog)
@@ -41,13 +47,9 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
                 $"{sb.DBlocks} blocks of {blockSize} bytes do not fit the {source.Length}-byte source");
         }
 
-        if (sb.IsV5)
+        if (sb.IsV5 && !XfsChecksum.Matches(head.AsSpan(0, sb.SectSize), XfsDsb.Layout.Crc))
         {
-            byte[] sector = ReadMetadata(0, sb.SectSize, "xfs_dsb");
-            if (!XfsChecksum.Matches(sector, XfsDsb.Layout.Crc))
-            {
-                Warn("xfs_dsb at offset 0: sb_crc does not match the superblock");
-            }
+            Warn("xfs_dsb at offset 0: sb_crc does not match the superblock");
         }
 
         root = LoadInode(sb.RootIno, "xfs_dsb", "sb_rootino", XfsDsb.Layout.RootIno);
@@ -114,6 +116,9 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
 
     /// <summary>The inode number of an entry this reader returned (for tests and diagnostics).</summary>
     internal static ulong InodeNumberOf(FileSystemEntry entry) => ((ReaderEntry<XfsNode>)entry).Node.Ino;
+
+    /// <summary>The absolute offset of the inode of an entry this reader returned (for tests and diagnostics).</summary>
+    internal static long InodeOffsetOf(FileSystemEntry entry) => ((ReaderEntry<XfsNode>)entry).Node.Offset;
 
     /// <inheritdoc />
     protected override XfsNode? LookupChild(XfsNode directory, ReadOnlySpan<byte> name)
@@ -588,10 +593,13 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         bool stopped = false;
         for (int i = 0; i < header.Count; i++)
         {
-            if (position > data.Length - XfsDir2SfEntry.Size)
+            int needed = position > data.Length - XfsDir2SfEntry.Size
+                ? int.MaxValue
+                : XfsDir2SfEntry.Size + data[position + XfsDir2SfEntry.Layout.NameLen] + (sb.HasFType ? 1 : 0) + header.InodeNumberSize;
+            if (needed > data.Length - position)
             {
                 throw new CorruptImageException(Source.Name, "xfs_dir2_sf_hdr", "count", at + XfsDir2SfHdr.Layout.Count,
-                    $"{header.Count} entries do not fit the {data.Length}-byte directory (di_size); entry {i} would start at byte {position}");
+                    $"{header.Count} entries (i8count {header.I8Count}) do not fit the {data.Length}-byte directory (di_size): entry {i} at byte {position} would cross it");
             }
 
             Meter.ChargeDirectoryEntry("xfs_dir2_sf_entry", at + position);
