@@ -23,7 +23,7 @@ internal enum BtrfsRoot
 /// </summary>
 internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>
 {
-    private const int NodeCacheEntries = 4096;
+    private const int NodeCacheEntries = 1024;
     private const int MaxTreeHeight = BtrfsConstants.MaxLevel + 1;
 
     private readonly BtrfsChunkMap chunks = new();
