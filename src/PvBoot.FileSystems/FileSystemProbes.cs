@@ -13,6 +13,7 @@ public static class FileSystemProbes
     public static IReadOnlyList<FileSystemProbe> All { get; } =
     [
         new FileSystemProbe("xfs", Xfs.XfsFileSystem.Matches, Xfs.XfsFileSystem.Open),
+        new FileSystemProbe("btrfs", Btrfs.BtrfsFileSystem.Matches, Btrfs.BtrfsFileSystem.Open),
     ];
 
     /// <summary>Opens the first format whose signature matches.</summary>
