@@ -12,6 +12,7 @@ public static class FileSystemProbes
     /// </summary>
     public static IReadOnlyList<FileSystemProbe> All { get; } =
     [
+        new FileSystemProbe("fat", Fat.FatFileSystem.Matches, Fat.FatFileSystem.Open),
     ];
 
     /// <summary>Opens the first format whose signature matches.</summary>
