@@ -12,6 +12,7 @@ public static class FileSystemProbes
     /// </summary>
     public static IReadOnlyList<FileSystemProbe> All { get; } =
     [
+        new FileSystemProbe("iso9660", Iso9660.Iso9660FileSystem.Matches, Iso9660.Iso9660FileSystem.Open),
         new FileSystemProbe("fat", Fat.FatFileSystem.Matches, Fat.FatFileSystem.Open),
     ];
 
