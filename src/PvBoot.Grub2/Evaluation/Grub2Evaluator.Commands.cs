@@ -383,6 +383,14 @@ internal sealed partial class Grub2Evaluator
                 throw Error($"expansion budget exhausted: {key} value of '{name}' is too large", at);
             }
 
+            if (name == "next_entry" && value.Length > 0 && !boot.Options.HonourNextEntry)
+            {
+                explanation.Add($"{Where(at)}: next_entry={value} in {key} is ignored (option HonourNextEntry is off)");
+                continue;
+            }
+
+            LoadedFromGrubenv[name] = (value, key);
+
             current.Set(name, value, $"grubenv {key}");
             loaded.Add($"{name}={value}");
         }

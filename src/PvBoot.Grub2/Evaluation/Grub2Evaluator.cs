@@ -56,6 +56,9 @@ internal sealed partial class Grub2Evaluator
     /// <summary>The rules in force.</summary>
     public Grub2Flavour Flavour { get; }
 
+    /// <summary>Every variable <c>load_env</c> set, with its value and the file it came from.</summary>
+    public Dictionary<string, (string Value, string File)> LoadedFromGrubenv { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The top-level context after the configuration ran (or the one a <c>configfile</c> handed over to).</summary>
     public Grub2Context TopContext { get; private set; }
 

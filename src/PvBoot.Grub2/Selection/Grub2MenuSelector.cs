@@ -33,12 +33,22 @@ internal sealed class Grub2MenuSelector
         Grub2Context top = evaluator.TopContext;
         List<string> explanation = evaluator.Explanation;
         string? defaultValue = top.Get("default");
+        string source = string.Empty;
+        foreach (string name in (string[])["next_entry", "saved_entry"])
+        {
+            if (defaultValue is not null && evaluator.LoadedFromGrubenv.TryGetValue(name, out var loaded) && loaded.Value == defaultValue)
+            {
+                source = $", the value of {name} from grubenv {loaded.File}";
+                break;
+            }
+        }
+
         explanation.Add(defaultValue is null
             ? "default is unset"
-            : $"default='{defaultValue}' (set by {top.OriginOf("default")})");
-        if (top.Get("next_entry") is { Length: > 0 } next && defaultValue == next)
+            : $"default='{defaultValue}' (set by {top.OriginOf("default")}{source})");
+        if (evaluator.LoadedFromGrubenv.TryGetValue("next_entry", out var next) && next.Value.Length > 0 && defaultValue == next.Value)
         {
-            explanation.Add($"next_entry='{next}' is a one-shot choice (grub-reboot); GRUB would clear it after this boot, but PvBoot cannot write to the image, so it is honoured on every boot until cleared in the guest");
+            explanation.Add($"next_entry='{next.Value}' is a one-shot choice (grub-reboot); GRUB would clear it after this boot, but PvBoot cannot write to the image, so it is honoured on every boot until cleared in the guest");
         }
 
         if (top.Get("superusers") is { Length: > 0 } superusers)
