@@ -414,7 +414,7 @@ internal sealed partial class Grub2Evaluator
         for (int i = 1; i < argv.Count; i++)
         {
             string arg = argv[i];
-            if (kind != '\0' || !arg.StartsWith('-'))
+            if (name != "search" || !arg.StartsWith('-'))
             {
                 positional.Add(arg);
                 continue;
@@ -457,11 +457,7 @@ internal sealed partial class Grub2Evaluator
         }
 
         string key = positional[0];
-        if (kind != 'f' && positional.Count > 1 && name != "search")
-        {
-            variable = positional[1];
-        }
-        else if (kind == 'f' && positional.Count > 1 && name != "search")
+        if (positional.Count > 1 && name != "search")
         {
             variable = positional[1];
         }
