@@ -56,9 +56,14 @@ internal static class LiloGrammar
          from close in Parse.Char('"').Named("closing quote")
          select string.Concat(text)).Named("quoted string");
 
+    /// <summary>A bare value: like a bare word, but <c>=</c> is an ordinary character (<c>root=LABEL=root</c>).</summary>
+    public static readonly Parser<string> BareValue =
+        Continuation.Or(BareEscape).Or(Parse.CharExcept(" \t\r\n\f\v#\"\\").Select(c => c.ToString()))
+            .AtLeastOnce().Select(string.Concat).Where(w => w.Length > 0).Named("value");
+
     /// <summary>A value: quoted or bare.</summary>
     public static readonly Parser<LiloValue> Value =
-        QuotedString.Select(t => new LiloValue(t, true)).Or(BareWord.Select(t => new LiloValue(t, false))).Positioned().Named("value");
+        QuotedString.Select(t => new LiloValue(t, true)).Or(BareValue.Select(t => new LiloValue(t, false))).Positioned().Named("value");
 
     /// <summary>The <c>=</c> and the value after a name.</summary>
     public static readonly Parser<LiloValue> Assignment =
