@@ -239,10 +239,6 @@ internal static partial class Libc
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(Span<PollFd> fds, nuint count, int timeoutMilliseconds);
 
-    /// <summary><c>openpty(3)</c> (libc 2.34+ exports it from libc).</summary>
-    [LibraryImport(Library, EntryPoint = "openpty", SetLastError = true)]
-    public static partial int OpenPty(out int master, out int slave, nint name, nint termios, nint winsize);
-
     /// <summary>The <c>errno</c> of the last failed call declared with <c>SetLastError</c>.</summary>
     public static int Errno => Marshal.GetLastPInvokeError();
 
