@@ -15,7 +15,7 @@ namespace PvBoot.Shim;
 /// <param name="KernelPath">The kernel file's host path.</param>
 /// <param name="RamdiskFd">The ramdisk file, or -1.</param>
 /// <param name="RamdiskPath">The ramdisk file's host path.</param>
-/// <param name="OutputFd">The result's descriptor (<c>--output</c>, or 1).</param>
+/// <param name="OutputFd">The result's descriptor (<c>--output</c>), or -1 for standard output.</param>
 internal sealed record RunOutputs(int KernelFd, string? KernelPath, int RamdiskFd, string? RamdiskPath, int OutputFd);
 
 /// <summary>The outcome of <see cref="BootRun.Execute"/>.</summary>
@@ -291,7 +291,24 @@ internal sealed class BootRun(PygrubOptions options, TextWriter stdout, TextWrit
         return path;
     }
 
-    private static void WriteRaw(int fd, byte[] bytes) => Native.Libc.WriteAll(fd, bytes);
+    /// <summary>Writes the result: to the <c>--output</c> descriptor, or (fd -1) to standard output as bytes.</summary>
+    private void WriteRaw(int fd, byte[] bytes)
+    {
+        stdout.Flush();
+        if (fd >= 0)
+        {
+            Native.Libc.WriteAll(fd, bytes);
+        }
+        else if (ReferenceEquals(stdout, Console.Out))
+        {
+            Native.Libc.WriteAll(1, bytes);
+        }
+        else
+        {
+            stdout.Write(Encoding.UTF8.GetString(bytes));
+            stdout.Flush();
+        }
+    }
 
     private static string Json(IBootSession session, BootEntry? chosen, string? kernel, string? ramdisk, string? args)
     {

@@ -75,7 +75,7 @@ internal static class Pygrub
 
             bool makeFiles = !options.NotReally && !options.ListEntries && !options.IsConfig;
             using OutputFiles files = OutputFiles.Create(options.OutputDirectory, makeFiles, options.Output);
-            var outputs = new RunOutputs(files.KernelFd, files.KernelPath, files.RamdiskFd, files.RamdiskPath, files.OutputFd >= 0 ? files.OutputFd : 1);
+            var outputs = new RunOutputs(files.KernelFd, files.KernelPath, files.RamdiskFd, files.RamdiskPath, files.OutputFd);
             RunResult result = supervise
                 ? Supervise(args, programName, options, outputs, stderr, logger)
                 : Work(options, outputs, stdout, stderr, logger, openSession, sandboxDirectory: null);
@@ -349,7 +349,7 @@ internal static class Pygrub
     }
 
     /// <summary>pygrub's <c>os.makedirs(output_directory, 0o700)</c> for the default directory.</summary>
-    private static void EnsureDefaultOutputDirectory(string directory)
+    internal static void EnsureDefaultOutputDirectory(string directory)
     {
         string trimmed = directory.TrimEnd('/');
         if (Directory.Exists(trimmed))

@@ -72,11 +72,11 @@ internal sealed class OutputFiles : IDisposable
     }
 
     /// <summary>Makes one <c>PREFIXxxxxxxxx</c> file as mkstemp does.</summary>
-    public static (string Path, int Fd) CreateUnique(string directory, string prefix)
+    public static (string Path, int Fd) CreateUnique(string directory, string prefix, Func<string>? suffixes = null)
     {
         for (int attempt = 0; attempt < Attempts; attempt++)
         {
-            string path = Path.Combine(directory, prefix + RandomNameSuffix());
+            string path = Path.Combine(directory, prefix + (suffixes ?? RandomNameSuffix)());
             int fd = Libc.Open(path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW, Convert.ToInt32("600", 8));
             if (fd >= 0)
             {
