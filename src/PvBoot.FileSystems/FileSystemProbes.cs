@@ -12,6 +12,7 @@ public static class FileSystemProbes
     /// </summary>
     public static IReadOnlyList<FileSystemProbe> All { get; } =
     [
+        new FileSystemProbe("ext2", Ext.ExtFileSystem.Matches, Ext.ExtFileSystem.Open),
     ];
 
     /// <summary>Opens the first format whose signature matches.</summary>
