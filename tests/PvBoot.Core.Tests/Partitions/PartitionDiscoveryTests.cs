@@ -137,7 +137,7 @@ public class PartitionDiscoveryTests
     [Test]
     public void Lvm_StripedLv_Unsupported()
     {
-        string lvType = File.ReadLines(Path.Combine(Fixtures.Directory, "manifests", "partitions.tsv")).Single(l => l.StartsWith("#lvtype\tlvm-striped\t", StringComparison.Ordinal));
+        string lvType = File.ReadLines(Path.Combine(Fixtures.Directory, "manifests", "partitions.tsv")).Single(l => l.StartsWith("#lvtype\tlvm-striped\tlvm/stripes-data\t", StringComparison.Ordinal));
         Assert.That(lvType, Does.EndWith("\tstriped\t2"), "lvs reported a striped volume over two devices");
 
         var error = Assert.Throws<CorruptImageException>(() => PartitionFixtures.Discover(Fixtures.Image("lvm-striped")));
@@ -147,6 +147,17 @@ public class PartitionDiscoveryTests
         Assert.That(error.Field, Is.EqualTo("stripes/logical_volumes/data/segment1/stripe_count"));
         Assert.That(error.Message, Does.Contain("stripes/data"));
         Assert.That(error.Offset, Is.GreaterThan(2048 * 512).And.LessThan(2 * 1024 * 1024));
+    }
+
+    [Test]
+    public void Lvm_StripedLv_LeftOutWhenUnsupportedVolumesAreSkipped()
+    {
+        IReadOnlyList<PartitionCandidate> found = PartitionFixtures.Discover(Fixtures.Image("lvm-striped"), new PartitionDiscoveryOptions { SkipUnsupportedVolumes = true });
+
+        // "plain" is linear on the second of the group's two physical volumes, both on this disk: it stays readable.
+        ToolLayout plain = PartitionFixtures.Layout("lvm-striped").Single();
+        Assert.That(found.Select(c => (c.GrubName, c.Offset, c.Length)), Is.EqualTo(new[] { (plain.GrubName, plain.Offset, plain.Length) }));
+        PartitionFixtures.AssertPayloads("lvm-striped", found);
     }
 
     private static void AssertSameBytes(IBlockSource disk, long diskOffset, IBlockSource candidate, long offset, int count)
