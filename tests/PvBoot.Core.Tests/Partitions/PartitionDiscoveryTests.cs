@@ -18,25 +18,7 @@ public class PartitionDiscoveryTests
 
         IReadOnlyList<PartitionCandidate> found = PartitionDiscovery.Discover(disk);
 
-        var expected = PartitionFixtures.Layout(image)
-            .GroupBy(l => l.GrubName)
-            .ToDictionary(g => g.Key, g => g.ToList());
-        Assert.That(found.Select(c => c.GrubName), Is.EquivalentTo(expected.Keys));
-        foreach (PartitionCandidate candidate in found)
-        {
-            List<ToolLayout> pieces = expected[candidate.GrubName];
-            Assert.That(candidate.Offset, Is.EqualTo(pieces[0].Offset), $"{candidate.GrubName} offset");
-            Assert.That(candidate.Length, Is.EqualTo(pieces.Sum(p => p.Length)), $"{candidate.GrubName} length");
-
-            // Every piece the tool reported holds the candidate's bytes at the right logical position.
-            long logical = 0;
-            foreach (ToolLayout piece in pieces)
-            {
-                AssertSameBytes(disk, piece.Offset, candidate.Source, logical, (int)Math.Min(piece.Length, 4096));
-                AssertSameBytes(disk, piece.Offset + piece.Length - 512, candidate.Source, logical + piece.Length - 512, 512);
-                logical += piece.Length;
-            }
-        }
+        AssertMatchesToolLayout(image, disk, found);
     }
 
     [TestCase("mbr")]
@@ -150,15 +132,44 @@ public class PartitionDiscoveryTests
     }
 
     [Test]
-    public void Lvm_StripedLv_LeftOutWhenUnsupportedVolumesAreSkipped()
+    public void Lvm_StripedLv_LeftOutWhenUnsupportedVolumesAreSkipped_LinearOnesAcrossBothPvsKept()
     {
         IReadOnlyList<PartitionCandidate> found = PartitionFixtures.Discover(Fixtures.Image("lvm-striped"), new PartitionDiscoveryOptions { SkipUnsupportedVolumes = true });
 
-        // "plain" is linear on the second of the group's two physical volumes, both on this disk: it stays readable.
-        ToolLayout plain = PartitionFixtures.Layout("lvm-striped").Single();
-        Assert.That(found.Select(c => (c.GrubName, c.Offset, c.Length)), Is.EqualTo(new[] { (plain.GrubName, plain.Offset, plain.Length) }));
+        // "plain" is linear on the second of the group's two physical volumes and "span" is linear across both (both
+        // PVs are on this disk): they stay readable, in metadata order; the striped "data" is left out.
+        Assert.That(found.Select(c => c.GrubName), Is.EqualTo(new[] { "lvm/stripes-plain", "lvm/stripes-span" }));
+        Assert.That(PartitionFixtures.Layout("lvm-striped").Count(l => l.GrubName == "lvm/stripes-span"), Is.EqualTo(2), "lvs reported two segments");
+        using var disk = new FileBlockSource(Fixtures.Image("lvm-striped"));
+        AssertMatchesToolLayout("lvm-striped", disk, found);
         PartitionFixtures.AssertPayloads("lvm-striped", found);
+        ManifestEntry span = Fixtures.Manifest("lvm-striped").Single(e => e.Path == "lvm/stripes-span");
+        Assert.That(span.Size, Is.EqualTo(found[1].Length), "the positional payload fills the whole volume, so its hash checks the segment order");
     }
+
+    private static void AssertMatchesToolLayout(string image, IBlockSource disk, IReadOnlyList<PartitionCandidate> found)
+    {
+        var expected = PartitionFixtures.Layout(image)
+            .GroupBy(l => l.GrubName)
+            .ToDictionary(g => g.Key, g => g.ToList());
+        Assert.That(found.Select(c => c.GrubName), Is.EquivalentTo(expected.Keys));
+        foreach (PartitionCandidate candidate in found)
+        {
+            List<ToolLayout> pieces = expected[candidate.GrubName];
+            Assert.That(candidate.Offset, Is.EqualTo(pieces[0].Offset), $"{candidate.GrubName} offset");
+            Assert.That(candidate.Length, Is.EqualTo(pieces.Sum(p => p.Length)), $"{candidate.GrubName} length");
+
+            // Every piece the tool reported holds the candidate's bytes at the right logical position.
+            long logical = 0;
+            foreach (ToolLayout piece in pieces)
+            {
+                AssertSameBytes(disk, piece.Offset, candidate.Source, logical, (int)Math.Min(piece.Length, 4096));
+                AssertSameBytes(disk, piece.Offset + piece.Length - 512, candidate.Source, logical + piece.Length - 512, 512);
+                logical += piece.Length;
+            }
+        }
+    }
+
 
     private static void AssertSameBytes(IBlockSource disk, long diskOffset, IBlockSource candidate, long offset, int count)
     {
