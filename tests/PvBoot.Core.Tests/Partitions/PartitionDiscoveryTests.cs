@@ -23,6 +23,44 @@ public class PartitionDiscoveryTests
 
     [TestCase("mbr")]
     [TestCase("gpt")]
+    [TestCase("hybrid")]
+    [TestCase("hybrid-gpt")]
+    [TestCase("lvm")]
+    [TestCase("sample")]
+    public void Discover_ToolMadeImage_AgreesWithSfdiskJsonRunNow(string image)
+    {
+        string path = Fixtures.Image(image);
+        ToolResult sfdisk = Tool.Run("sfdisk", ["--json", path]);
+        Assert.That(sfdisk.ExitCode, Is.Zero, sfdisk.Stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(sfdisk.Stdout);
+        System.Text.Json.JsonElement table = json.RootElement.GetProperty("partitiontable");
+        string scheme = table.GetProperty("label").GetString() == "gpt" ? "gpt" : "msdos";
+        byte[] bytes = File.ReadAllBytes(path);
+        var expected = new List<(string, long, long)>();
+        foreach (System.Text.Json.JsonElement p in table.GetProperty("partitions").EnumerateArray())
+        {
+            string type = p.GetProperty("type").GetString()!;
+            long start = p.GetProperty("start").GetInt64() * 512;
+            bool labelled = Enumerable.Range(0, 4).Any(s => bytes.AsSpan((int)start + (s * 512), 8).SequenceEqual("LABELONE"u8));
+            if (type is "5" or "f" or "85" || (type == "8e" && labelled))
+            {
+                continue; // containers: extended partitions and LVM physical volumes (replaced by their volumes)
+            }
+
+            string number = p.GetProperty("node").GetString()![path.Length..];
+            expected.Add(($"hd0,{scheme}{number}", p.GetProperty("start").GetInt64() * 512, p.GetProperty("size").GetInt64() * 512));
+        }
+
+        IReadOnlyList<PartitionCandidate> found = PartitionFixtures.Discover(path);
+
+        Assert.That(expected, Is.Not.Empty);
+        Assert.That(
+            found.Where(c => c.Scheme is PartitionScheme.Msdos or PartitionScheme.Gpt).Select(c => (c.GrubName, c.Offset, c.Length)),
+            Is.EquivalentTo(expected));
+    }
+
+    [TestCase("mbr")]
+    [TestCase("gpt")]
     [TestCase("lvm")]
     public void Discover_ToolMadeImage_EachCandidateStartsWithThePayloadWrittenThere(string image)
     {
