@@ -12,6 +12,7 @@ public class PartitionDiscoveryTests
     [TestCase("hybrid")]
     [TestCase("hybrid-gpt")]
     [TestCase("lvm")]
+    [TestCase("lvm-wrap")]
     public void Discover_ToolMadeImage_FindsEveryPartitionAtTheOffsetsTheToolReports(string image)
     {
         using var disk = new FileBlockSource(Fixtures.Image(image));
@@ -62,6 +63,7 @@ public class PartitionDiscoveryTests
     [TestCase("mbr")]
     [TestCase("gpt")]
     [TestCase("lvm")]
+    [TestCase("lvm-wrap")]
     public void Discover_ToolMadeImage_EachCandidateStartsWithThePayloadWrittenThere(string image)
     {
         IReadOnlyList<PartitionCandidate> found = PartitionFixtures.Discover(Fixtures.Image(image));
@@ -152,6 +154,21 @@ public class PartitionDiscoveryTests
         byte[] magic = new byte[2];
         found[0].Source.ReadExactly(1080, magic);
         Assert.That(magic, Is.EqualTo(new byte[] { 0x53, 0xEF }), "ext4 superblock magic");
+    }
+
+    [Test]
+    public void Discover_WholeDiskPhysicalVolumeWhoseMetadataWrapsAroundItsRing_ReadsTheWrappedText()
+    {
+        byte[] image = File.ReadAllBytes(Fixtures.Image("lvm-wrap"));
+        long mda = ImagePatch.LvmMetadataArea(image, 0);
+        ulong areaSize = ImagePatch.U64(image, mda + 32);
+        ulong textOffset = ImagePatch.U64(image, mda + 40);
+        ulong textSize = ImagePatch.U64(image, mda + 48);
+        Assert.That(textOffset + textSize, Is.GreaterThan(areaSize), "lvm left the current metadata wrapped");
+
+        IReadOnlyList<PartitionCandidate> found = PartitionDiscovery.Discover(new MemoryBlockSource(image, "lvm-wrap.img"));
+
+        Assert.That(found.Select(c => c.GrubName), Is.EqualTo(new[] { "lvm/wrapvg-root" }));
     }
 
     [Test]
