@@ -11,6 +11,7 @@ public class PartitionDiscoveryTests
     [TestCase("gpt")]
     [TestCase("hybrid")]
     [TestCase("hybrid-gpt")]
+    [TestCase("hybrid-efi")]
     [TestCase("lvm")]
     [TestCase("lvm-wrap")]
     public void Discover_ToolMadeImage_FindsEveryPartitionAtTheOffsetsTheToolReports(string image)
@@ -26,6 +27,7 @@ public class PartitionDiscoveryTests
     [TestCase("gpt")]
     [TestCase("hybrid")]
     [TestCase("hybrid-gpt")]
+    [TestCase("hybrid-efi")]
     [TestCase("lvm")]
     [TestCase("sample")]
     public void Discover_ToolMadeImage_AgreesWithSfdiskJsonRunNow(string image)
@@ -43,9 +45,9 @@ public class PartitionDiscoveryTests
             string type = p.GetProperty("type").GetString()!;
             long start = p.GetProperty("start").GetInt64() * 512;
             bool labelled = Enumerable.Range(0, 4).Any(s => bytes.AsSpan((int)start + (s * 512), 8).SequenceEqual("LABELONE"u8));
-            if (type is "5" or "f" or "85" || (type == "8e" && labelled))
+            if (type is "0" or "5" or "f" or "85" || (type == "8e" && labelled))
             {
-                continue; // containers: extended partitions and LVM physical volumes (replaced by their volumes)
+                continue; // unused records, and containers: extended partitions and LVM physical volumes (replaced by their volumes)
             }
 
             string number = p.GetProperty("node").GetString()![path.Length..];
@@ -99,6 +101,15 @@ public class PartitionDiscoveryTests
         byte[] identifier = new byte[5];
         found[0].Source.ReadExactly(32769, identifier);
         Assert.That(identifier, Is.EqualTo("CD001"u8.ToArray()));
+    }
+
+    [Test]
+    public void Discover_XorrisoHybridIsoLikeDebianInstallers_WholeDiskFirstAndTheTypeZeroRecordSkipped()
+    {
+        IReadOnlyList<PartitionCandidate> found = PartitionFixtures.Discover(Fixtures.Image("hybrid-efi"));
+
+        Assert.That(found.Select(c => c.GrubName), Is.EqualTo(new[] { "hd0", "hd0,msdos2" }));
+        Assert.That(found[1].MbrType, Is.EqualTo(0xEF));
     }
 
     [Test]
