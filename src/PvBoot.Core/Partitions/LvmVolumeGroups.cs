@@ -80,7 +80,14 @@ internal static class LvmVolumeGroups
                 continue;
             }
 
-            AddVolume(disk, group, lv, extentSectors, members, found);
+            try
+            {
+                AddVolume(disk, group, lv, extentSectors, members, found);
+            }
+            catch (CorruptImageException e) when (e.Kind == ImageProblem.Unsupported && found.Options.SkipUnsupportedVolumes)
+            {
+                // The caller asked to boot from whatever else the disk offers.
+            }
         }
     }
 

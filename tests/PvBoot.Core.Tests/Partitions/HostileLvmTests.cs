@@ -83,6 +83,38 @@ public class HostileLvmTests
     }
 
     [Test]
+    public void Lvm_StaleLabelChecksum_IsRejected()
+    {
+        byte[] image = ImagePatch.Load("lvm");
+        long label = PhysicalVolume + 512; // pvcreate writes the label in sector 1
+        image[label + 32] ^= 1;             // a byte of pv_uuid
+
+        ImagePatch.AssertRejected(image, "label_header", "crc_xl", label + 16);
+    }
+
+    [Test]
+    public void Lvm_LabelInTheWrongSector_IsRejected()
+    {
+        byte[] image = ImagePatch.Load("lvm");
+        long label = PhysicalVolume + 512;
+        ImagePatch.PutU64(image, label + 8, 3);
+        ImagePatch.PutU32(image, label + 16, ImagePatch.LvmCrc(image.AsSpan((int)label + 20, 492)));
+
+        ImagePatch.AssertRejected(image, "label_header", "sector_xl", label + 8);
+    }
+
+    [Test]
+    public void Lvm_TextOffsetInsideTheAreaHeader_IsRejected()
+    {
+        byte[] image = ImagePatch.Load("lvm");
+        long mda = ImagePatch.LvmMetadataArea(image, PhysicalVolume);
+        ImagePatch.PutU64(image, mda + 40, 100);
+        ImagePatch.FixMdaChecksum(image, mda);
+
+        ImagePatch.AssertRejected(image, "raw_locn", "offset", mda + 40);
+    }
+
+    [Test]
     public void Lvm_SegmentPastThePhysicalVolume_IsRejectedAtItsExtentCount()
     {
         byte[] image = ImagePatch.Load("lvm");

@@ -197,6 +197,37 @@ public class HostilePartitionTableTests
     }
 
     [Test]
+    public void Gpt_HeaderSizeHuge_IsDamageSoTheBackupIsUsed()
+    {
+        byte[] image = ImagePatch.Load("gpt");
+        ImagePatch.PutU32(image, 512 + 12, 0xFFFFFFFF); // the CRC cannot even be computed
+
+        IReadOnlyList<PartitionCandidate> found = PartitionDiscovery.Discover(new MemoryBlockSource(image, "gpt.img"));
+
+        Assert.That(found.Select(c => c.GrubName), Is.EqualTo(new[] { "hd0,gpt1", "hd0,gpt2", "hd0,gpt4" }));
+    }
+
+    [Test]
+    public void Gpt_MyLbaWrong_IsRejected()
+    {
+        byte[] image = ImagePatch.Load("gpt");
+        ImagePatch.PutU64(image, 512 + 24, 7);
+        ImagePatch.FixGptHeaderCrc(image);
+
+        ImagePatch.AssertRejected(image, "gpt_header", "my_lba", 512 + 24);
+    }
+
+    [Test]
+    public void Gpt_LastUsableLbaPastTheEnd_IsRejected()
+    {
+        byte[] image = ImagePatch.Load("gpt");
+        ImagePatch.PutU64(image, 512 + 48, 1UL << 40);
+        ImagePatch.FixGptHeaderCrc(image);
+
+        ImagePatch.AssertRejected(image, "gpt_header", "last_usable_lba", 512 + 48);
+    }
+
+    [Test]
     public void Truncated_MidGptArray_IsRejectedAtTheArrayLba()
     {
         byte[] image = ImagePatch.Load("gpt")[..(9 * 1024)];

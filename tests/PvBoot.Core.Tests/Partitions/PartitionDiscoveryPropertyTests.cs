@@ -39,6 +39,34 @@ public class PartitionDiscoveryPropertyTests
         => SurvivesAsDisk(bytes).ToProperty();
 
     [FsCheck.NUnit.Property(MaxTest = 300)]
+    public Property Discover_RandomPartitionRecordsWithBootSignature_YieldsCandidatesOrCorruptImageException(byte[] records, byte[] typesAndFlags, NonNegativeInt size)
+    {
+        // Random bytes over the four records of a signed MBR (and of an EBR at sector 1), with plausible flags and
+        // types (0x05/0x0F/0x85 extended, 0xEE GPT, 0x8E LVM) mixed in, on disks of 512 bytes to 64 KiB.
+        byte[] disk = new byte[512 + (size.Get % (Head - 511))];
+        byte[] typeChoices = [0x00, 0x05, 0x0F, 0x85, 0xEE, 0x8E, 0x83, 0x07];
+        foreach (int sector in new[] { 0, 1 })
+        {
+            if (disk.Length < (sector + 1) * 512)
+            {
+                break;
+            }
+
+            records.AsSpan(0, Math.Min(records.Length, 64)).CopyTo(disk.AsSpan((sector * 512) + 446));
+            for (int i = 0; i < 4 && i < typesAndFlags.Length; i++)
+            {
+                disk[(sector * 512) + 446 + (i * 16)] = (byte)(typesAndFlags[i] & 0x80);
+                disk[(sector * 512) + 446 + (i * 16) + 4] = typeChoices[typesAndFlags[i] % typeChoices.Length];
+            }
+
+            disk[(sector * 512) + 510] = 0x55;
+            disk[(sector * 512) + 511] = 0xAA;
+        }
+
+        return SurvivesAsDisk(disk).ToProperty();
+    }
+
+    [FsCheck.NUnit.Property(MaxTest = 300)]
     public Property Discover_MutatedFixtureHead_YieldsCandidatesOrCorruptImageException(NonNegativeInt seed, int[] positions, byte[] values, NonNegativeInt region, NonNegativeInt cut)
     {
         byte[][] seeds = Seeds.Value;
