@@ -21,6 +21,7 @@ internal static class LiloEvaluator
         string file = context.ConfigPath;
         string text = ConfigFileText.Read(context.FileSystem, file, context.Options.MaxConfigBytes);
         ConfigLimits.CheckLineLengths(text, file);
+        ConfigLimits.PreScanEntries(text, file, line => ConfigLimits.Occurrences(line, "image", StringComparison.Ordinal) + ConfigLimits.Occurrences(line, "other", StringComparison.Ordinal));
         IReadOnlyList<LiloItem> items = GrammarRunner.Run(LiloGrammar.ConfigFile, text, file);
         var explanation = new List<string> { $"read {file} ({text.Length} bytes) as a LILO configuration" };
         var warnings = new List<string>();

@@ -84,6 +84,7 @@ internal sealed class SyslinuxEvaluator
         }
 
         ConfigLimits.CheckLineLengths(text, path);
+        ConfigLimits.PreScanEntries(text, path, line => line.StartsWith("label", StringComparison.OrdinalIgnoreCase) ? 1 : 0);
         IReadOnlyList<SyslinuxLine> lines = GrammarRunner.Run(SyslinuxGrammar.ConfigFile, text, path);
         explanation.Add(includedAt is null
             ? $"read {path} ({text.Length} bytes) as a syslinux configuration"
@@ -510,7 +511,14 @@ internal sealed class SyslinuxEvaluator
         {
             kernel = new BootFile(null, ConfigPaths.Resolve(label.Directory, kernelName));
             reason = CheckExists(kernel.Path, "kernel");
-            foreach (string part in FirstInitrd(commandLine))
+            string[] parts = FirstInitrd(commandLine);
+            if (parts.Length > ConfigLimits.MaxInitrdFiles)
+            {
+                reason = $"{parts.Length} initrd files, more than the cap of {ConfigLimits.MaxInitrdFiles}";
+                parts = [];
+            }
+
+            foreach (string part in parts)
             {
                 var file = new BootFile(null, ConfigPaths.Resolve(label.Directory, part));
                 initrds.Add(file);
@@ -591,7 +599,7 @@ internal sealed class SyslinuxEvaluator
     }
 
     /// <summary>The comma-separated files of the first <c>initrd=</c> word on the command line (syslinux 6 uses the first).</summary>
-    private static IEnumerable<string> FirstInitrd(string commandLine)
+    private static string[] FirstInitrd(string commandLine)
     {
         foreach (string word in commandLine.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
         {
