@@ -533,7 +533,7 @@ internal sealed class SyslinuxEvaluator
 
         return new BootEntry
         {
-            Title = label.MenuLabel ?? label.Name,
+            Title = label.MenuLabel is null ? label.Name : label.MenuLabel.Replace("^", string.Empty, StringComparison.Ordinal),
             Id = label.Name,
             SubmenuPath = label.SubmenuPath,
             Index = label.Index,

@@ -88,6 +88,7 @@ public sealed class SyslinuxConfigParserTests
         BootSelection selection = Run(tree, "/isolinux/isolinux.cfg");
 
         Assert.That(selection.Menu.Select(e => e.Id), Is.EqualTo(new[] { "install", "installgui" }));
+        Assert.That(selection.Menu.Select(e => e.Title), Is.EqualTo(new[] { "Install", "Graphical install" }), "the ^ hotkey marker is not shown");
         Assert.That(selection.Chosen!.Id, Is.EqualTo("install"));
         Assert.That(selection.Chosen.Arguments, Is.EqualTo("vga=788 initrd=/install.amd/initrd.gz --- quiet"));
         Assert.That(selection.Chosen.Initrds.Single(), Is.EqualTo(new BootFile(null, "/install.amd/initrd.gz")));
