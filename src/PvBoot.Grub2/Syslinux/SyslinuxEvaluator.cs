@@ -43,11 +43,11 @@ internal sealed class SyslinuxEvaluator
     /// <returns>The menu and the chosen entry.</returns>
     public static BootSelection Evaluate(BootConfigContext context) => Evaluate(context, context.ConfigPath, 0, []);
 
-    private static BootSelection Evaluate(BootConfigContext context, string path, int depth, IReadOnlyList<string> chain)
+    private static BootSelection Evaluate(BootConfigContext context, string path, int depth, IReadOnlyList<string> chain, string? workingDirectory = null)
     {
         var evaluator = new SyslinuxEvaluator(context, depth);
         evaluator.openFiles.AddRange(chain);
-        evaluator.ReadFile(path, ConfigPaths.DirectoryOf(path), null, main: true);
+        evaluator.ReadFile(path, workingDirectory ?? ConfigPaths.DirectoryOf(path), null, main: true);
         return evaluator.Finish(path, depth);
     }
 
@@ -358,7 +358,9 @@ internal sealed class SyslinuxEvaluator
             throw new ConfigSyntaxException(at, $"CONFIG nesting deeper than {ConfigLimits.MaxIncludeDepth} files");
         }
 
-        BootSelection inner = Evaluate(context, next, depth + 1, chain);
+        // CONFIG file [dir]: the optional second word becomes the directory relative names are resolved against.
+        string? workingDirectory = words.Length > 1 ? ConfigPaths.Resolve(label.Directory, words[1]) : null;
+        BootSelection inner = Evaluate(context, next, depth + 1, chain, workingDirectory);
         return new BootSelection
         {
             ConfigFormat = "syslinux",

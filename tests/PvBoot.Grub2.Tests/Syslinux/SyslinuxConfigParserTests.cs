@@ -175,6 +175,16 @@ public sealed class SyslinuxConfigParserTests
     }
 
     [Test]
+    public void Config_WithADirectory_ResolvesRelativeNamesThere()
+    {
+        var tree = new LegacyTestTree("configdir")
+            .Write("/extlinux.conf", "DEFAULT next\nLABEL next\n CONFIG /cfg/real.cfg /boot\n")
+            .Write("/cfg/real.cfg", "LABEL r\n LINUX vmlinuz\n")
+            .Files("/boot/vmlinuz");
+        Assert.That(Run(tree, "/extlinux.conf").Chosen!.Kernel!.Path, Is.EqualTo("/boot/vmlinuz"));
+    }
+
+    [Test]
     public void Ontimeout_IsUsedWhenNoDefault_AndPromptTimeoutIsConverted()
     {
         var tree = new LegacyTestTree("ontimeout")
