@@ -14,6 +14,9 @@ internal static class ConfigLimits
     /// <summary>The deepest nesting of syslinux <c>INCLUDE</c>/<c>CONFIG</c> (syslinux itself stops at 16).</summary>
     public const int MaxIncludeDepth = 16;
 
+    /// <summary>The most initrd files one entry may load (syslinux <c>initrd=a,b,…</c>).</summary>
+    public const int MaxInitrdFiles = 256;
+
     /// <summary>The most files one evaluation reads through <c>INCLUDE</c> and <c>CONFIG</c>.</summary>
     public const int MaxIncludedFiles = 128;
 
@@ -42,6 +45,46 @@ internal static class ConfigLimits
             start = end + 1;
             line++;
         }
+    }
+
+    /// <summary>
+    /// Rejects a text that cannot hold at most <see cref="MaxEntries"/> entries before the grammar runs over it:
+    /// <paramref name="entryStarts"/> counts, for one physical line, an upper bound of the entries it can start.
+    /// </summary>
+    /// <param name="text">The file's text.</param>
+    /// <param name="file">The file's path, for the message.</param>
+    /// <param name="entryStarts">How many entries a line (leading blanks removed) may start.</param>
+    /// <exception cref="ConfigSyntaxException">More entry starts than the cap.</exception>
+    public static void PreScanEntries(string text, string file, Func<string, int> entryStarts)
+    {
+        int count = 0;
+        int line = 1;
+        foreach (string physical in text.Split('\n'))
+        {
+            count += entryStarts(physical.TrimStart(' ', '\t', '\r'));
+            if (count > MaxEntries)
+            {
+                throw new ConfigSyntaxException(new SourceLocation(file, line, 1), $"too many menu entries: more than {MaxEntries}");
+            }
+
+            line++;
+        }
+    }
+
+    /// <summary>Counts the occurrences of <paramref name="word"/> in <paramref name="line"/>.</summary>
+    /// <param name="line">The text.</param>
+    /// <param name="word">The word.</param>
+    /// <param name="comparison">How to compare.</param>
+    /// <returns>The count.</returns>
+    public static int Occurrences(string line, string word, StringComparison comparison)
+    {
+        int count = 0;
+        for (int at = line.IndexOf(word, comparison); at >= 0; at = line.IndexOf(word, at + word.Length, comparison))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     /// <summary>Fails when a menu grows past <see cref="MaxEntries"/>.</summary>

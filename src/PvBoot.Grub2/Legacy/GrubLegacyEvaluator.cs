@@ -37,6 +37,7 @@ internal static class GrubLegacyEvaluator
         string file = context.ConfigPath;
         string text = ConfigFileText.Read(context.FileSystem, file, context.Options.MaxConfigBytes);
         ConfigLimits.CheckLineLengths(text, file);
+        ConfigLimits.PreScanEntries(text, file, line => line.StartsWith("title", StringComparison.Ordinal) ? 1 : 0);
         IReadOnlyList<GrubLegacyLine> lines = GrammarRunner.Run(GrubLegacyGrammar.ConfigFile, text, file);
 
         var explanation = new List<string> { $"read {file} ({text.Length} bytes) as a GRUB legacy menu" };

@@ -25,9 +25,10 @@ internal static class GrubLegacyGrammar
     public static readonly Parser<string> Blank =
         Parse.Chars(' ', '\t').Return(" ").Or(CarriageReturn).Named("blank");
 
-    /// <summary>One character of a logical line, after TAB → space, CR deletion and line joining.</summary>
+    /// <summary>A run of ordinary characters or one special character of a logical line, after TAB → space, CR deletion and line joining.</summary>
     public static readonly Parser<string> LineCharacter =
-        EscapedNewline
+        Parse.CharExcept("\\\r\n\t").AtLeastOnce().Text()
+            .Or(EscapedNewline)
             .Or(CarriageReturn)
             .Or(Parse.CharExcept('\n').Select(c => c == '\t' ? " " : c.ToString()))
             .Named("character");

@@ -21,6 +21,7 @@ internal static class LiloEvaluator
         string file = context.ConfigPath;
         string text = ConfigFileText.Read(context.FileSystem, file, context.Options.MaxConfigBytes);
         ConfigLimits.CheckLineLengths(text, file);
+        ConfigLimits.PreScanEntries(text, file, line => ConfigLimits.Occurrences(line, "image", StringComparison.Ordinal) + ConfigLimits.Occurrences(line, "other", StringComparison.Ordinal));
         IReadOnlyList<LiloItem> items = GrammarRunner.Run(LiloGrammar.ConfigFile, text, file);
         var explanation = new List<string> { $"read {file} ({text.Length} bytes) as a LILO configuration" };
         var warnings = new List<string>();
@@ -161,15 +162,15 @@ internal static class LiloEvaluator
 
         // bsect.c: "ro "/"rw ", "root=X ", "ramdisk=N ", the append text, then addappend; literal replaces it all.
         var parts = new List<string>();
-        bool readWrite = section.Options.ContainsKey("read-write") || (!section.Options.ContainsKey("read-only") && global.ContainsKey("read-write"));
-        bool readOnly = !readWrite && Flag("read-only", inherit: true);
-        if (readWrite)
-        {
-            parts.Add("rw");
-        }
-        else if (readOnly)
+        // Each flag counts from the image or the global section; a global read-only and an image read-write give both.
+        if (Flag("read-only", inherit: true))
         {
             parts.Add("ro");
+        }
+
+        if (Flag("read-write", inherit: true))
+        {
+            parts.Add("rw");
         }
 
         if (Option("root", inherit: true) is { Length: > 0 } root)

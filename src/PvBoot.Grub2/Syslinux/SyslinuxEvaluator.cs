@@ -43,11 +43,11 @@ internal sealed class SyslinuxEvaluator
     /// <returns>The menu and the chosen entry.</returns>
     public static BootSelection Evaluate(BootConfigContext context) => Evaluate(context, context.ConfigPath, 0, []);
 
-    private static BootSelection Evaluate(BootConfigContext context, string path, int depth, IReadOnlyList<string> chain)
+    private static BootSelection Evaluate(BootConfigContext context, string path, int depth, IReadOnlyList<string> chain, string? workingDirectory = null)
     {
         var evaluator = new SyslinuxEvaluator(context, depth);
         evaluator.openFiles.AddRange(chain);
-        evaluator.ReadFile(path, ConfigPaths.DirectoryOf(path), null, main: true);
+        evaluator.ReadFile(path, workingDirectory ?? ConfigPaths.DirectoryOf(path), null, main: true);
         return evaluator.Finish(path, depth);
     }
 
@@ -84,6 +84,7 @@ internal sealed class SyslinuxEvaluator
         }
 
         ConfigLimits.CheckLineLengths(text, path);
+        ConfigLimits.PreScanEntries(text, path, line => line.StartsWith("label", StringComparison.OrdinalIgnoreCase) ? 1 : 0);
         IReadOnlyList<SyslinuxLine> lines = GrammarRunner.Run(SyslinuxGrammar.ConfigFile, text, path);
         explanation.Add(includedAt is null
             ? $"read {path} ({text.Length} bytes) as a syslinux configuration"
@@ -357,7 +358,9 @@ internal sealed class SyslinuxEvaluator
             throw new ConfigSyntaxException(at, $"CONFIG nesting deeper than {ConfigLimits.MaxIncludeDepth} files");
         }
 
-        BootSelection inner = Evaluate(context, next, depth + 1, chain);
+        // CONFIG file [dir]: the optional second word becomes the directory relative names are resolved against.
+        string? workingDirectory = words.Length > 1 ? ConfigPaths.Resolve(label.Directory, words[1]) : null;
+        BootSelection inner = Evaluate(context, next, depth + 1, chain, workingDirectory);
         return new BootSelection
         {
             ConfigFormat = "syslinux",
@@ -510,7 +513,14 @@ internal sealed class SyslinuxEvaluator
         {
             kernel = new BootFile(null, ConfigPaths.Resolve(label.Directory, kernelName));
             reason = CheckExists(kernel.Path, "kernel");
-            foreach (string part in FirstInitrd(commandLine))
+            string[] parts = FirstInitrd(commandLine);
+            if (parts.Length > ConfigLimits.MaxInitrdFiles)
+            {
+                reason = $"{parts.Length} initrd files, more than the cap of {ConfigLimits.MaxInitrdFiles}";
+                parts = [];
+            }
+
+            foreach (string part in parts)
             {
                 var file = new BootFile(null, ConfigPaths.Resolve(label.Directory, part));
                 initrds.Add(file);
@@ -525,7 +535,7 @@ internal sealed class SyslinuxEvaluator
 
         return new BootEntry
         {
-            Title = label.MenuLabel ?? label.Name,
+            Title = label.MenuLabel is null ? label.Name : label.MenuLabel.Replace("^", string.Empty, StringComparison.Ordinal),
             Id = label.Name,
             SubmenuPath = label.SubmenuPath,
             Index = label.Index,
@@ -591,7 +601,7 @@ internal sealed class SyslinuxEvaluator
     }
 
     /// <summary>The comma-separated files of the first <c>initrd=</c> word on the command line (syslinux 6 uses the first).</summary>
-    private static IEnumerable<string> FirstInitrd(string commandLine)
+    private static string[] FirstInitrd(string commandLine)
     {
         foreach (string word in commandLine.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
         {

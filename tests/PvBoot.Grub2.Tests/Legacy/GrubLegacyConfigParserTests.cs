@@ -59,6 +59,8 @@ public sealed class GrubLegacyConfigParserTests
         Assert.That(selection.Chosen.Initrds, Is.EqualTo(new[] { new BootFile("hd0,msdos1", "/initrd-2.6.18-398.el5.img") }));
         Assert.That(selection.Chosen.Arguments, Is.EqualTo("ro root=/dev/VolGroup00/LogVol00 console=xvc0"));
         Assert.That(selection.Chosen.Location, Is.EqualTo(new SourceLocation("/grub/grub.conf", 18, 1)));
+        Assert.That(selection.Warnings, Is.Empty, "splashimage and hiddenmenu are known menu commands");
+        Assert.That(selection.Explanation, Has.Some.Contains("with a hidden menu"));
     }
 
     [Test]
@@ -155,6 +157,20 @@ public sealed class GrubLegacyConfigParserTests
         Assert.That(selection.Chosen!.Kernel, Is.EqualTo(new BootFile("hd0,msdos1", "/vmlinuz")));
         Assert.That(selection.Chosen.Initrds.Single(), Is.EqualTo(new BootFile("hd0,msdos1", "/initrd.img")));
         Assert.That(selection.Chosen.Arguments, Is.EqualTo("a=1  b=2"), "blank runs are kept");
+    }
+
+    [TestCase("root (hd0,0", "not a GRUB legacy device")]
+    [TestCase("root (sd0,0)", "not a GRUB legacy device")]
+    [TestCase("root (hd99999999999999999999,0)", "not a GRUB legacy device")]
+    [TestCase("kernel (hd0,0/vmlinuz", "not an absolute path")]
+    [TestCase("kernel vmlinuz", "not an absolute path")]
+    [TestCase("kernel", "no valid file name")]
+    public void MalformedDevicesAndPaths_FailTheEntry(string line, string reason)
+    {
+        var tree = new LegacyTestTree("malformed").Write("/boot/grub/menu.lst", $"title t\n{line}\nkernel /vmlinuz\n").Files("/vmlinuz");
+        BootSelection selection = tree.Parse(new GrubLegacyConfigParser(), "/boot/grub/menu.lst");
+        Assert.That(selection.Menu[0].NotBootableReason, Does.Contain(reason));
+        Assert.That(selection.Chosen, Is.Null);
     }
 
     [Test]

@@ -88,14 +88,14 @@ public sealed class LiloConfigParserTests
     }
 
     [Test]
-    public void ImageAppend_ReplacesTheGlobalOne_ReadWriteWins_AndLabelDefaultsToTheFileName()
+    public void ImageAppend_ReplacesTheGlobalOne_FlagsFromBothSectionsCount_AndLabelDefaultsToTheFileName()
     {
         var tree = new LegacyTestTree("replace")
             .Write("/etc/lilo.conf", "append=\"quiet\"\nread-only\nroot=LABEL=root\nimage=/boot/vmlinuz-6.1\n append=\"single\"\n read-write\n")
             .Files("/boot/vmlinuz-6.1");
         BootEntry chosen = Run(tree).Chosen!;
         Assert.That(chosen.Title, Is.EqualTo("vmlinuz-6.1"));
-        Assert.That(chosen.Arguments, Is.EqualTo("rw root=LABEL=root single"));
+        Assert.That(chosen.Arguments, Is.EqualTo("ro rw root=LABEL=root single"), "bsect.c adds \"ro \" and \"rw \" when either section sets them");
     }
 
     [Test]

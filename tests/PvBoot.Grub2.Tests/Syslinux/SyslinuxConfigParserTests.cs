@@ -88,6 +88,7 @@ public sealed class SyslinuxConfigParserTests
         BootSelection selection = Run(tree, "/isolinux/isolinux.cfg");
 
         Assert.That(selection.Menu.Select(e => e.Id), Is.EqualTo(new[] { "install", "installgui" }));
+        Assert.That(selection.Menu.Select(e => e.Title), Is.EqualTo(new[] { "Install", "Graphical install" }), "the ^ hotkey marker is not shown");
         Assert.That(selection.Chosen!.Id, Is.EqualTo("install"));
         Assert.That(selection.Chosen.Arguments, Is.EqualTo("vga=788 initrd=/install.amd/initrd.gz --- quiet"));
         Assert.That(selection.Chosen.Initrds.Single(), Is.EqualTo(new BootFile(null, "/install.amd/initrd.gz")));
@@ -171,6 +172,16 @@ public sealed class SyslinuxConfigParserTests
         Assert.That(selection.ConfigPath, Is.EqualTo("/boot/syslinux/real.cfg"));
         Assert.That(selection.Chosen!.Kernel!.Path, Is.EqualTo("/boot/vmlinuz"));
         Assert.That(selection.Explanation, Has.Some.Contains("switches to the configuration /boot/syslinux/real.cfg"));
+    }
+
+    [Test]
+    public void Config_WithADirectory_ResolvesRelativeNamesThere()
+    {
+        var tree = new LegacyTestTree("configdir")
+            .Write("/extlinux.conf", "DEFAULT next\nLABEL next\n CONFIG /cfg/real.cfg /boot\n")
+            .Write("/cfg/real.cfg", "LABEL r\n LINUX vmlinuz\n")
+            .Files("/boot/vmlinuz");
+        Assert.That(Run(tree, "/extlinux.conf").Chosen!.Kernel!.Path, Is.EqualTo("/boot/vmlinuz"));
     }
 
     [Test]
