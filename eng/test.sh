@@ -9,7 +9,6 @@ root=$(pwd)
 packages=(
   e2fsprogs xfsprogs btrfs-progs dosfstools mtools xorriso fdisk gdisk lvm2 zstd
   grub-common grub-emu grub-pc-bin xen-utils-4.17 python3 hyperfine tmux debootstrap binutils time isolinux
-  grub-common grub-emu grub-pc-bin xen-utils-4.17 python3 hyperfine tmux debootstrap
   grub-legacy
 )
 missing=()
