@@ -24,6 +24,12 @@ public sealed class BootEntry
     /// <summary>The initrds, loaded concatenated in this order.</summary>
     public IReadOnlyList<BootFile> Initrds { get; init; } = [];
 
+    /// <summary>
+    /// The alignment, in bytes, of each initrd's start when several are concatenated: 4 for GRUB (zero padding after a
+    /// file whose length is not a multiple), 4096 for syslinux.
+    /// </summary>
+    public int InitrdAlignment { get; init; } = 4;
+
     /// <summary>The kernel command line handed to the guest.</summary>
     public string Arguments { get; init; } = string.Empty;
 

@@ -24,8 +24,6 @@ namespace PvBoot.Grub2;
 /// </example>
 public sealed class GuestBoot : IDisposable
 {
-    private const int InitrdAlignment = 4;
-
     private readonly FileBlockSource? ownedSource;
     private readonly BootDeviceMap devices;
     private readonly IFileSystemReader bootFileSystem;
@@ -162,9 +160,9 @@ public sealed class GuestBoot : IDisposable
     }
 
     /// <summary>
-    /// Streams the entry's initrds to <paramref name="destination"/>, concatenated in order, each starting at a
-    /// 4-byte-aligned offset (zero padding), as GRUB loads several initrds. The total is checked against the output cap
-    /// before anything is written.
+    /// Streams the entry's initrds to <paramref name="destination"/>, concatenated in order, each starting at an offset
+    /// aligned to <see cref="BootEntry.InitrdAlignment"/> (zero padding), as the boot loader loads several initrds. The
+    /// total is checked against the output cap before anything is written.
     /// </summary>
     /// <param name="entry">The entry.</param>
     /// <param name="destination">Where the bytes go.</param>
@@ -173,10 +171,11 @@ public sealed class GuestBoot : IDisposable
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(destination);
         var files = entry.Initrds.Select(f => ResolveRegular(f, "initrd")).ToList();
+        int alignment = Math.Max(1, entry.InitrdAlignment);
         long total = 0;
         foreach ((_, FileSystemEntry file) in files)
         {
-            total = AlignUp(total) + file.Size;
+            total = AlignUp(total, alignment) + file.Size;
         }
 
         if (total > options.Budgets.MaxFileBytes)
@@ -189,7 +188,7 @@ public sealed class GuestBoot : IDisposable
         long written = 0;
         foreach ((IFileSystemReader fs, FileSystemEntry file) in files)
         {
-            int padding = (int)(AlignUp(written) - written);
+            int padding = (int)(AlignUp(written, alignment) - written);
             if (padding > 0)
             {
                 destination.Write(new byte[padding]);
@@ -204,7 +203,7 @@ public sealed class GuestBoot : IDisposable
     /// <inheritdoc />
     public void Dispose() => ownedSource?.Dispose();
 
-    private static long AlignUp(long value) => (value + InitrdAlignment - 1) / InitrdAlignment * InitrdAlignment;
+    private static long AlignUp(long value, int alignment) => (value + alignment - 1) / alignment * alignment;
 
     private static BootEntry? FindByPath(IReadOnlyList<BootEntry> menu, string spec)
     {

@@ -10,6 +10,9 @@ namespace PvBoot.Grub2.Syslinux;
 /// </summary>
 internal sealed class SyslinuxEvaluator
 {
+    /// <summary>syslinux pads every initrd but the last to a 4 KiB boundary when it loads several.</summary>
+    private const int SyslinuxInitrdAlignment = 4096;
+
     private static readonly string[] KernelKeywords = ["KERNEL", "LINUX", "BOOT", "BSS", "PXE", "FDIMAGE", "COMBOOT", "COM32", "CONFIG", "LOCALBOOT"];
 
     private readonly BootConfigContext context;
@@ -470,6 +473,7 @@ internal sealed class SyslinuxEvaluator
             FlatIndex = -1,
             Kernel = built.Kernel,
             Initrds = built.Initrds,
+            InitrdAlignment = built.InitrdAlignment,
             Arguments = built.Arguments,
             NotBootableReason = built.NotBootableReason,
             Lines = [$"{source} {command}"],
@@ -542,6 +546,7 @@ internal sealed class SyslinuxEvaluator
             FlatIndex = label.PygrubIndex,
             Kernel = kernel,
             Initrds = initrds,
+            InitrdAlignment = SyslinuxInitrdAlignment,
             Arguments = commandLine,
             NotBootableReason = reason,
             Location = label.Span.In(label.File),
