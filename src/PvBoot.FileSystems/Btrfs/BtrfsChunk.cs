@@ -129,7 +129,7 @@ internal sealed class BtrfsChunk
         public const int StripeLen = 16;
         public const int Type = 24;
         public const int IoAlign = 32;
-        public const int IoWidth = 40 - 4;
+        public const int IoWidth = 36;
         public const int SectorSize = 40;
         public const int NumStripes = 44;
         public const int SubStripes = 46;
