@@ -5,7 +5,7 @@ using PvBoot.Core;
 namespace PvBoot.FileSystems.Btrfs;
 
 /// <summary><c>btrfs_chunk</c>: maps a range of logical addresses to one or more device stripes.</summary>
-internal sealed class BtrfsChunk
+internal readonly struct BtrfsChunk
 {
     /// <summary>The size of the fixed part; <see cref="BtrfsStripe"/> records follow.</summary>
     public const int Size = 48;

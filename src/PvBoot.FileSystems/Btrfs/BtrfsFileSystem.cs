@@ -29,7 +29,7 @@ internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>
     private readonly BtrfsChunkMap chunks = new();
     private readonly Dictionary<ulong, BtrfsNode> nodes = [];
     private readonly Dictionary<ulong, BtrfsTree> subvolumes = [];
-    private BtrfsSuperBlock superBlock = null!;
+    private BtrfsSuperBlock superBlock;
     private BtrfsTree rootTree = null!;
     private BtrfsTree? csumTree;
     private BtrfsInode root = null!;
@@ -759,8 +759,7 @@ internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>
 
     private BtrfsChunk ChunkOf(ulong logical, ulong length, string structure, string field, long referenceOffset)
     {
-        BtrfsChunk? chunk = chunks.Find(logical);
-        if (chunk is null)
+        if (chunks.Find(logical) is not { } chunk)
         {
             throw new CorruptImageException(Source.Name, structure, field, referenceOffset, $"logical address {logical} lies in no chunk");
         }
