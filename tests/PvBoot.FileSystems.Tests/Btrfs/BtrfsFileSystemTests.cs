@@ -138,6 +138,12 @@ public sealed class BtrfsFileSystemTests
         FileSystemEntry home = BtrfsTestImage.LookupOrFail(fs, "/@home/user/notes.txt");
         Assert.That(BtrfsTestImage.Node(home).Tree.Id, Is.Not.EqualTo(BtrfsTestImage.Node(kernel).Tree.Id));
         Assert.That(fs.Lookup("/@/boot/../../top-level.txt"u8)?.DisplayPath, Is.EqualTo("/top-level.txt"));
+
+        // In the snapshot of @, the entry for the nested subvolume .snapshots/1/snapshot still names that subvolume.
+        // The kernel shows an empty directory there; GRUB and btrfs restore -s follow the entry, and so does PvBoot.
+        FileSystemEntry nested = BtrfsTestImage.LookupOrFail(fs, "/@/.snapshots/2/snapshot/.snapshots/1/snapshot/etc-release");
+        Assert.That(BtrfsTestImage.ReadAll(fs, nested), Is.EqualTo("default subvolume\n"u8.ToArray()));
+        Assert.That(BtrfsTestImage.Node(nested).Tree.Id, Is.EqualTo(fs.DefaultSubvolumeId));
     }
 
     [Test]
