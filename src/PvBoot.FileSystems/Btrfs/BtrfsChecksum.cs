@@ -24,6 +24,34 @@ internal static class BtrfsChecksum
         _ => $"type {csumType}",
     };
 
+    /// <summary>The bytes one data-sector checksum occupies in the checksum tree.</summary>
+    public static int Size(ushort csumType) => csumType switch
+    {
+        BtrfsConstants.CsumCrc32C => 4,
+        BtrfsConstants.CsumXxHash64 => 8,
+        _ => 32,
+    };
+
+    /// <summary>Whether <paramref name="expected"/> is the digest of <paramref name="data"/> (a data sector); true when it cannot be verified.</summary>
+    public static bool VerifyData(ReadOnlySpan<byte> data, ReadOnlySpan<byte> expected, ushort csumType)
+    {
+        Span<byte> digest = stackalloc byte[FieldSize];
+        switch (csumType)
+        {
+            case BtrfsConstants.CsumCrc32C:
+                BinaryPrimitives.WriteUInt32LittleEndian(digest, Crc32C.Compute(data));
+                return expected.SequenceEqual(digest[..4]);
+            case BtrfsConstants.CsumXxHash64:
+                BinaryPrimitives.WriteUInt64LittleEndian(digest, XxHash64.HashToUInt64(data));
+                return expected.SequenceEqual(digest[..8]);
+            case BtrfsConstants.CsumSha256:
+                SHA256.HashData(data, digest);
+                return expected.SequenceEqual(digest);
+            default:
+                return true;
+        }
+    }
+
     /// <summary>Whether the stored digest matches the block; <see langword="true"/> for algorithms that cannot be verified.</summary>
     public static bool Verify(ReadOnlySpan<byte> block, ushort csumType)
     {

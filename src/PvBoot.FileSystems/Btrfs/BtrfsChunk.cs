@@ -5,7 +5,7 @@ using PvBoot.Core;
 namespace PvBoot.FileSystems.Btrfs;
 
 /// <summary><c>btrfs_chunk</c>: maps a range of logical addresses to one or more device stripes.</summary>
-internal sealed class BtrfsChunk
+internal readonly struct BtrfsChunk
 {
     /// <summary>The size of the fixed part; <see cref="BtrfsStripe"/> records follow.</summary>
     public const int Size = 48;
@@ -129,7 +129,7 @@ internal sealed class BtrfsChunk
         public const int StripeLen = 16;
         public const int Type = 24;
         public const int IoAlign = 32;
-        public const int IoWidth = 40 - 4;
+        public const int IoWidth = 36;
         public const int SectorSize = 40;
         public const int NumStripes = 44;
         public const int SubStripes = 46;

@@ -24,12 +24,15 @@ internal static class BtrfsConstants
     public const byte DirIndexKey = 96;
     public const byte ExtentDataKey = 108;
     public const byte RootItemKey = 132;
+    public const byte ExtentCsumKey = 128;
     public const byte ChunkItemKey = 228;
 
     // Object ids.
     public const ulong RootTreeObjectId = 1;
     public const ulong ChunkTreeObjectId = 3;
     public const ulong FsTreeObjectId = 5;
+    public const ulong CsumTreeObjectId = 7;
+    public const ulong ExtentCsumObjectId = unchecked((ulong)-10L);
     public const ulong RootTreeDirObjectId = 6;
     public const ulong FirstChunkTreeObjectId = 256;
     public const ulong FirstFreeObjectId = 256;

@@ -29,8 +29,9 @@ internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>
     private readonly BtrfsChunkMap chunks = new();
     private readonly Dictionary<ulong, BtrfsNode> nodes = [];
     private readonly Dictionary<ulong, BtrfsTree> subvolumes = [];
-    private BtrfsSuperBlock superBlock = null!;
+    private BtrfsSuperBlock superBlock;
     private BtrfsTree rootTree = null!;
+    private BtrfsTree? csumTree;
     private BtrfsInode root = null!;
     private (ulong Bytenr, ulong DiskBytes, ulong RamBytes, byte Compression, byte[] Data)? lastExtent;
 
@@ -334,6 +335,13 @@ internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>
         LoadChunkTree();
         rootTree = new BtrfsTree(BtrfsConstants.RootTreeObjectId, superBlock.Root, superBlock.RootLevel, 0);
         DefaultSubvolumeId = FindDefaultSubvolume();
+        if (FindFloor(rootTree, BtrfsKey.Last(BtrfsConstants.CsumTreeObjectId, BtrfsConstants.RootItemKey)) is { } csumRoot
+            && csumRoot.Node.KeyAt(csumRoot.Index).ObjectId == BtrfsConstants.CsumTreeObjectId
+            && csumRoot.Node.KeyAt(csumRoot.Index).Type == BtrfsConstants.RootItemKey)
+        {
+            var item = BtrfsRootItem.Parse(csumRoot.Node.ItemData(csumRoot.Index), csumRoot.Node.ItemDataOffset(csumRoot.Index), Source.Name);
+            csumTree = new BtrfsTree(BtrfsConstants.CsumTreeObjectId, item.Bytenr, item.Level, 0);
+        }
         ulong id = view == BtrfsRoot.Default ? DefaultSubvolumeId : BtrfsConstants.FsTreeObjectId;
         BtrfsTree tree = Subvolume(id, "btrfs_super_block", "root", superBlock.DiskOffset + BtrfsSuperBlock.Layout.Root);
         root = LoadInode(tree, tree.RootDirId, "btrfs_root_item", "root_dirid", -1);
@@ -661,18 +669,97 @@ internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>
         {
             BtrfsChunk chunk = ChunkOf(logical, 1, structure, field, referenceOffset);
             int count = (int)Math.Min((ulong)destination.Length, chunk.Logical + chunk.Length - logical);
-            long physical = Physical(chunk, chunk.Stripes[0], logical);
-            Source.CheckRange(physical, count, "btrfs_stripe", "offset");
-            Source.ReadExactly(physical, destination[..count]);
+            if (chunk.Stripes.Count > 1 && csumTree is not null && BtrfsChecksum.CanVerify(superBlock.CsumType))
+            {
+                ReadVerifiedCopy(chunk, logical, destination[..count]);
+            }
+            else
+            {
+                ReadStripe(chunk, chunk.Stripes[0], logical, destination[..count]);
+            }
+
             destination = destination[count..];
             logical += (ulong)count;
         }
     }
 
+    private void ReadStripe(BtrfsChunk chunk, BtrfsStripe stripe, ulong logical, Span<byte> destination)
+    {
+        long physical = Physical(chunk, stripe, logical);
+        Source.CheckRange(physical, destination.Length, "btrfs_stripe", "offset");
+        Source.ReadExactly(physical, destination);
+    }
+
+    // Reads from the first copy and checks each whole sector against the checksum tree; a sector that does not match
+    // is read from the next copy, and the first copy that matches wins (DUP, RAID1). Sectors without a checksum
+    // (nodatasum files) are taken from the first copy.
+    private void ReadVerifiedCopy(BtrfsChunk chunk, ulong logical, Span<byte> destination)
+    {
+        ulong sectorSize = superBlock.SectorSize;
+        ulong first = logical - ((logical - chunk.Logical) % sectorSize);
+        ulong end = logical + (ulong)destination.Length;
+        ulong last = Math.Min(chunk.Logical + chunk.Length, end + ((sectorSize - ((end - chunk.Logical) % sectorSize)) % sectorSize));
+        byte[] buffer = new byte[last - first];
+        ReadStripe(chunk, chunk.Stripes[0], first, buffer);
+        int csumSize = BtrfsChecksum.Size(superBlock.CsumType);
+        byte[] expected = new byte[csumSize];
+        for (ulong sector = first; sector < last; sector += sectorSize)
+        {
+            Span<byte> data = buffer.AsSpan((int)(sector - first), (int)Math.Min(sectorSize, last - sector));
+            if (data.Length != (int)sectorSize || !DataChecksum(sector, expected) || BtrfsChecksum.VerifyData(data, expected, superBlock.CsumType))
+            {
+                continue;
+            }
+
+            bool repaired = false;
+            for (int copy = 1; copy < chunk.Stripes.Count && !repaired; copy++)
+            {
+                byte[] other = new byte[sectorSize];
+                ReadStripe(chunk, chunk.Stripes[copy], sector, other);
+                if (BtrfsChecksum.VerifyData(other, expected, superBlock.CsumType))
+                {
+                    other.CopyTo(data);
+                    repaired = true;
+                }
+            }
+
+            if (!repaired)
+            {
+                Warn($"{Source.Name}: data at logical {sector}: {BtrfsChecksum.Name(superBlock.CsumType)} mismatch in every copy");
+            }
+        }
+
+        buffer.AsSpan((int)(logical - first), destination.Length).CopyTo(destination);
+    }
+
+    // Looks up the checksum of the data sector at logical address <paramref name="sector"/>.
+    private bool DataChecksum(ulong sector, Span<byte> expected)
+    {
+        if (csumTree is null || FindFloor(csumTree, new BtrfsKey(BtrfsConstants.ExtentCsumObjectId, BtrfsConstants.ExtentCsumKey, sector)) is not { } hit)
+        {
+            return false;
+        }
+
+        BtrfsKey key = hit.Node.KeyAt(hit.Index);
+        if (key.ObjectId != BtrfsConstants.ExtentCsumObjectId || key.Type != BtrfsConstants.ExtentCsumKey)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> sums = hit.Node.ItemData(hit.Index);
+        ulong index = (sector - key.Offset) / superBlock.SectorSize;
+        if (index >= (ulong)(sums.Length / expected.Length))
+        {
+            return false;
+        }
+
+        sums.Slice((int)index * expected.Length, expected.Length).CopyTo(expected);
+        return true;
+    }
+
     private BtrfsChunk ChunkOf(ulong logical, ulong length, string structure, string field, long referenceOffset)
     {
-        BtrfsChunk? chunk = chunks.Find(logical);
-        if (chunk is null)
+        if (chunks.Find(logical) is not { } chunk)
         {
             throw new CorruptImageException(Source.Name, structure, field, referenceOffset, $"logical address {logical} lies in no chunk");
         }

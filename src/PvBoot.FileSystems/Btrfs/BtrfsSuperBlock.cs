@@ -6,7 +6,7 @@ using PvBoot.Core;
 namespace PvBoot.FileSystems.Btrfs;
 
 /// <summary><c>btrfs_super_block</c>: the fixed-place description of the file system (primary copy at 64 KiB).</summary>
-internal sealed class BtrfsSuperBlock
+internal readonly struct BtrfsSuperBlock
 {
     /// <summary>The on-disk size (one 4 KiB block, checksummed from <see cref="Layout.Fsid"/> to the end).</summary>
     public const int Size = 4096;
@@ -17,7 +17,7 @@ internal sealed class BtrfsSuperBlock
     /// <summary>"_BHRfS_M" read as a little-endian 64-bit number.</summary>
     public const ulong Magic = 0x4D5F53665248425FUL;
 
-    private BtrfsSuperBlock()
+    public BtrfsSuperBlock()
     {
     }
 

@@ -138,6 +138,12 @@ public sealed class BtrfsFileSystemTests
         FileSystemEntry home = BtrfsTestImage.LookupOrFail(fs, "/@home/user/notes.txt");
         Assert.That(BtrfsTestImage.Node(home).Tree.Id, Is.Not.EqualTo(BtrfsTestImage.Node(kernel).Tree.Id));
         Assert.That(fs.Lookup("/@/boot/../../top-level.txt"u8)?.DisplayPath, Is.EqualTo("/top-level.txt"));
+
+        // In the snapshot of @, the entry for the nested subvolume .snapshots/1/snapshot still names that subvolume.
+        // The kernel shows an empty directory there; GRUB and btrfs restore -s follow the entry, and so does PvBoot.
+        FileSystemEntry nested = BtrfsTestImage.LookupOrFail(fs, "/@/.snapshots/2/snapshot/.snapshots/1/snapshot/etc-release");
+        Assert.That(BtrfsTestImage.ReadAll(fs, nested), Is.EqualTo("default subvolume\n"u8.ToArray()));
+        Assert.That(BtrfsTestImage.Node(nested).Tree.Id, Is.EqualTo(fs.DefaultSubvolumeId));
     }
 
     [Test]
@@ -194,5 +200,31 @@ public sealed class BtrfsFileSystemTests
         Assert.That(links.ReadSymlinkTarget(link), Is.EqualTo("../boot/vmlinuz-6.1.0-test"u8.ToArray()));
         Assert.That(links.ReadSymlinkTarget(BtrfsTestImage.LookupOrFail(links, "/links/long-target", follow: false)), Has.Length.EqualTo(1000));
         Assert.That(BtrfsTestImage.LookupOrFail(links, "/links/dir-link/vmlinuz").DisplayPath, Is.EqualTo("/boot/vmlinuz-6.1.0-test"));
+    }
+
+    [Test]
+    public void DupData_DamagedFirstCopy_ReadFromTheCopyWhoseChecksumMatches()
+    {
+        using FileBlockSource file = BtrfsTestImage.Source("btrfs-dup-data");
+        var source = new PatchedBlockSource(file);
+        BtrfsFileSystem clean = BtrfsTestImage.Open(source);
+        BtrfsInode kernel = BtrfsTestImage.Node(BtrfsTestImage.LookupOrFail(clean, "/boot/vmlinuz-6.1.0-test"));
+        (BtrfsNode leaf, int index) = BtrfsTestImage.Item(clean, kernel.Tree, new BtrfsKey(kernel.ObjectId, BtrfsConstants.ExtentDataKey, 0));
+        var extent = BtrfsFileExtentItem.Parse(leaf.ItemData(index), leaf.ItemDataOffset(index), source.Name, 4096);
+        IReadOnlyList<long> copies = clean.PhysicalCopies(extent.DiskBytenr);
+        Assert.That(copies, Has.Count.EqualTo(2), "data is DUP");
+        string expected = Fixtures.Manifest("btrfs-dup-data").Single(m => m.Path == "/boot/vmlinuz-6.1.0-test").Sha256;
+
+        // Two sectors of the first copy go bad: the second copy supplies them.
+        source.Write(copies[0] + 100, new byte[5000]);
+        BtrfsFileSystem fs = BtrfsTestImage.Open(source);
+        Assert.That(Fixtures.Sha256(BtrfsTestImage.ReadAll(fs, BtrfsTestImage.LookupOrFail(fs, "/boot/vmlinuz"))), Is.EqualTo(expected));
+        Assert.That(fs.Warnings, Is.Empty);
+
+        // Both copies bad: the bytes are returned with a warning naming the mismatch.
+        source.Write(copies[1] + 100, new byte[5000]);
+        BtrfsFileSystem broken = BtrfsTestImage.Open(source);
+        Assert.That(Fixtures.Sha256(BtrfsTestImage.ReadAll(broken, BtrfsTestImage.LookupOrFail(broken, "/boot/vmlinuz"))), Is.Not.EqualTo(expected));
+        Assert.That(broken.Warnings, Has.Some.Contains("crc32c mismatch in every copy"));
     }
 }

@@ -86,6 +86,29 @@ public sealed class BtrfsMustRefuseTests
     }
 
     [Test]
+    public void NodeLevel_Above7_StaleChecksumInEveryCopy_WarnsAndIsStillRefused()
+    {
+        var source = Patched("btrfs-rootdir");
+        BtrfsFileSystem fs = BtrfsTestImage.Open(source);
+        BtrfsNode root = FsTreeRoot(fs);
+        BtrfsTestImage.PatchNode(source, fs, root.Header.Bytenr, BtrfsHeader.Layout.Level, [8], recompute: false);
+        Refused(source, "btrfs_header", "level", root.DiskOffset + BtrfsHeader.Layout.Level);
+    }
+
+    [Test]
+    public void NodeLevel_Above7_StaleChecksumInFirstCopyOnly_ReadsTheDupCopy()
+    {
+        var source = Patched("btrfs-rootdir");
+        BtrfsFileSystem fs = BtrfsTestImage.Open(source);
+        BtrfsNode root = FsTreeRoot(fs);
+        long first = fs.PhysicalCopies(root.Header.Bytenr)[0];
+        source.Write(first + BtrfsHeader.Layout.Level, [8]);
+        BtrfsFileSystem reopened = BtrfsTestImage.Open(source);
+        Assert.That(reopened.Lookup("/boot/vmlinuz"u8)?.Size, Is.EqualTo(70000));
+        Assert.That(reopened.Warnings, Is.Empty);
+    }
+
+    [Test]
     public void NodeLevel_NotDecreasingByOne_Refused()
     {
         var source = Patched("btrfs-rootdir");

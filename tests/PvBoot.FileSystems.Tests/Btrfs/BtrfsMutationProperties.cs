@@ -62,6 +62,35 @@ public sealed class BtrfsMutationProperties
         Assert.That(clock.Elapsed, Is.LessThan(Bound), $"{target} position {at}");
     }
 
+    /// <summary>Flips inside real zlib, lzo and zstd extents: the decoders either produce bytes or report a located error.</summary>
+    [FsCheck.NUnit.Property(MaxTest = 150, QuietOnSuccess = true)]
+    public void CompressedDataByteFlip_BytesOrCorruptImage(byte algorithm, FsCheck.DoNotSize<uint> positionSeed, byte xor)
+    {
+        string path = $"/{(algorithm % 3) switch { 0 => "zlib", 1 => "lzo", _ => "zstd" }}/mixed.bin";
+        using FileBlockSource file = BtrfsTestImage.Source("btrfs-compress");
+        var source = new PatchedBlockSource(file);
+        BtrfsFileSystem clean = BtrfsTestImage.Open(source);
+        BtrfsInode inode = BtrfsTestImage.Node(BtrfsTestImage.LookupOrFail(clean, path));
+        (BtrfsNode leaf, int index) = BtrfsTestImage.Item(clean, inode.Tree, new BtrfsKey(inode.ObjectId, BtrfsConstants.ExtentDataKey, 0));
+        var extent = BtrfsFileExtentItem.Parse(leaf.ItemData(index), leaf.ItemDataOffset(index), source.Name, 4096);
+        Assert.That(extent.Compression, Is.Not.Zero);
+        long at = clean.PhysicalCopies(extent.DiskBytenr)[0] + (long)(positionSeed.Item % extent.DiskNumBytes);
+        source.Write(at, [(byte)(source.Read(at, 1)[0] ^ (xor == 0 ? 0x80 : xor))]);
+
+        var clock = Stopwatch.StartNew();
+        IFileSystemReader fs = BtrfsTestImage.Open(source);
+        try
+        {
+            fs.CopyTo(BtrfsTestImage.LookupOrFail(fs, path), Stream.Null);
+        }
+        catch (CorruptImageException e)
+        {
+            Assert.That(e.Structure, Is.EqualTo("btrfs_file_extent_item"));
+        }
+
+        Assert.That(clock.Elapsed, Is.LessThan(Bound));
+    }
+
     private static Target[] FindTargets()
     {
         var targets = new List<Target>();
