@@ -112,6 +112,23 @@ public class XfsReaderTests
     }
 
     [Test]
+    public void Symlink_V5RemoteWrittenByTheKernel_HasItsHeaderAndResolves()
+    {
+        string db = XfsImages.XfsDb(Fixtures.Image("xfs-frag"), "path /remote-link", "dblock 0", "type symlink", "p");
+        Assert.That(db, Does.Contain("magic = 0x58534c4d").And.Contain("(correct)"));
+        IFileSystemReader reader = XfsImages.Open("xfs-frag");
+
+        FileSystemEntry link = XfsImages.Lookup(reader, "/remote-link", follow: false);
+        byte[] target = reader.ReadSymlinkTarget(link);
+
+        Assert.That(target, Has.Length.EqualTo(587));
+        Assert.That(Encoding.ASCII.GetString(target), Does.EndWith("././holes"));
+        Assert.That(XfsImages.ReadAll(reader, "/remote-link"), Is.EqualTo(XfsImages.ReadAll(reader, "/holes")));
+        Assert.That(XfsImages.ReadAll(reader, "/local-link"), Has.Length.EqualTo(4194304));
+        Assert.That(reader.Warnings, Is.Empty);
+    }
+
+    [Test]
     public void Inodes_InLaterAllocationGroups_AreRead()
     {
         var reader = (XfsFileSystem)XfsImages.Open("xfs-v5");
