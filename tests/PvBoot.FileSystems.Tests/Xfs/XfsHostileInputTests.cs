@@ -15,6 +15,9 @@ public class XfsHostileInputTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(2);
 
+    [TearDown]
+    public void DeletePatchedCopies() => XfsPatch.DeleteCopies();
+
     // ---- F1 superblock geometry (the XSA-443 checks) ----
 
     [TestCase("blocklog", XfsDsb.Layout.BlockLog, 16, "sb_blocklog")]
