@@ -59,7 +59,7 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         }
     }
 
-    private delegate bool DirectoryVisitor(ReadOnlySpan<byte> name, ulong ino, byte fileType, string structure, long inumberOffset);
+    private delegate bool DirectoryVisitor(ReadOnlySpan<byte> name, ulong ino, byte fileType, string structure, long inumberOffset, long fileTypeOffset);
 
     /// <inheritdoc />
     public override string FileSystemType => "xfs";
@@ -127,7 +127,7 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         ulong found = 0;
         string structure = string.Empty;
         long at = -1;
-        WalkDirectory(directory, (entryName, ino, _, entryStructure, inumberOffset) =>
+        WalkDirectory(directory, (entryName, ino, _, entryStructure, inumberOffset, _) =>
         {
             if (!NamesEqual(entryName, wanted))
             {
@@ -151,16 +151,16 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
     /// <inheritdoc />
     protected override void EnumerateDirectory(XfsNode directory, List<DirectoryListing> into)
     {
-        var found = new List<(byte[] Name, ulong Ino, byte FileType, string Structure, long At)>();
-        WalkDirectory(directory, (name, ino, fileType, structure, at) =>
+        var found = new List<(byte[] Name, ulong Ino, byte FileType, string Structure, long At, long FileTypeAt)>();
+        WalkDirectory(directory, (name, ino, fileType, structure, at, fileTypeAt) =>
         {
-            found.Add((name.ToArray(), ino, fileType, structure, at));
+            found.Add((name.ToArray(), ino, fileType, structure, at, fileTypeAt));
             return false;
         });
-        foreach ((byte[] name, ulong ino, byte fileType, string structure, long at) in found)
+        foreach ((byte[] name, ulong ino, byte fileType, string structure, long at, long fileTypeAt) in found)
         {
             FileSystemEntryType type = sb.HasFType
-                ? TypeOfFileType(fileType, structure, at)
+                ? TypeOfFileType(fileType, structure, fileTypeAt)
                 : LoadInode(ino, structure, "inumber", at).Inode.Type;
             into.Add(new DirectoryListing(name, type));
         }
@@ -272,7 +272,7 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         Flush(destination, runDisk, runDestination, runLength);
     }
 
-    private static FileSystemEntryType TypeOfFileType(byte fileType, string source, string structure, long at) => fileType switch
+    private FileSystemEntryType TypeOfFileType(byte fileType, string structure, long at) => fileType switch
     {
         0 => FileSystemEntryType.Unknown,
         1 => FileSystemEntryType.Regular,
@@ -282,10 +282,8 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         5 => FileSystemEntryType.Fifo,
         6 => FileSystemEntryType.Socket,
         7 => FileSystemEntryType.Symlink,
-        _ => throw new CorruptImageException(source, structure, "ftype", at, $"file type {fileType} is not defined"),
+        _ => throw new CorruptImageException(Source.Name, structure, "ftype", at, $"file type {fileType} is not defined"),
     };
-
-    private FileSystemEntryType TypeOfFileType(byte fileType, string structure, long at) => TypeOfFileType(fileType, Source.Name, structure, at);
 
     private void Flush(Span<byte> destination, long disk, long at, long length)
     {
@@ -571,7 +569,9 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
             {
                 ReadOnlySpan<byte> name = block.AsSpan(entry.NameOffset, entry.NameLength);
                 bool dot = name is [(byte)'.'] or [(byte)'.', (byte)'.'];
-                if (!dot && visit(name, entry.Inumber, entry.FileType, "xfs_dir2_data_entry", blockDisk + position + XfsDir2DataEntry.Layout.Inumber))
+                long inumberAt = blockDisk + position + XfsDir2DataEntry.Layout.Inumber;
+                long fileTypeAt = blockDisk + entry.NameOffset + entry.NameLength;
+                if (!dot && visit(name, entry.Inumber, entry.FileType, "xfs_dir2_data_entry", inumberAt, fileTypeAt))
                 {
                     return true;
                 }
@@ -612,7 +612,7 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
             if (!stopped)
             {
                 long inumberAt = at + entry.NameOffset + entry.NameLength + (sb.HasFType ? 1 : 0);
-                stopped = visit(data.Slice(entry.NameOffset, entry.NameLength), entry.Inumber, entry.FileType, "xfs_dir2_sf_entry", inumberAt);
+                stopped = visit(data.Slice(entry.NameOffset, entry.NameLength), entry.Inumber, entry.FileType, "xfs_dir2_sf_entry", inumberAt, at + entry.NameOffset + entry.NameLength);
             }
 
             position += entry.Length;

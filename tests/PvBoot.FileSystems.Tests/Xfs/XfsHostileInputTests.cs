@@ -44,6 +44,58 @@ public class XfsHostileInputTests
         AssertRefused(() => image.Open(), "xfs_dsb", "sb_inopblock", XfsDsb.Layout.InoPBlock);
     }
 
+    [TestCase(3000)]
+    [TestCase(256)]
+    public void F1_SectorSizeNotAPowerOfTwoFrom512_IsRefused(int sectsize)
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-v4", "f1-sectsize");
+        image.WriteU16(XfsDsb.Layout.SectSize, (ushort)sectsize);
+
+        AssertRefused(() => image.Open(), "xfs_dsb", "sb_sectsize", XfsDsb.Layout.SectSize);
+    }
+
+    [Test]
+    public void F1_UnknownIncompatibleFeature_IsRefusedAsUnsupported()
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-v5", "f1-incompat");
+        image.WriteU32(XfsDsb.Layout.FeaturesIncompat, image.Superblock.FeaturesIncompat | 0x40000000);
+        image.UpdateSuperblockCrc();
+
+        var error = Assert.Throws<CorruptImageException>(() => image.Open());
+
+        Assert.That(error!.Field, Is.EqualTo("sb_features_incompat"));
+        Assert.That(error.Offset, Is.EqualTo(XfsDsb.Layout.FeaturesIncompat));
+        Assert.That(error.Kind, Is.EqualTo(ImageProblem.Unsupported));
+    }
+
+    [Test]
+    public void InodeNumberOutsideTheAllocationGroups_IsRefusedAtTheDirectoryEntry()
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-v4", "ino-range");
+        long fork = image.InodeOffset("/sf") + image.CoreSize;
+        long inumber = fork + XfsDir2SfHdr.Size + XfsDir2SfEntry.Size + 1 + 1;
+        image.WriteU32(inumber, uint.MaxValue);
+
+        IFileSystemReader reader = image.Open();
+        AssertRefused(() => reader.Lookup("/sf/a"u8), "xfs_dir2_sf_entry", "inumber", inumber);
+    }
+
+    [Test]
+    public void DirectoryEntryWithAnUndefinedFileType_IsRefusedWhenListed()
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-v5", "ftype");
+        long inode = image.InodeOffset("/sf");
+        // Entry "a": header (6), namelen, 2-byte offset, the name, then ftype.
+        long ftype = inode + image.CoreSize + XfsDir2SfHdr.Size + XfsDir2SfEntry.Size + 1;
+        Assert.That(image.Read(ftype, 1)[0], Is.EqualTo(1), "the entry is a regular file");
+        image.WriteU8(ftype, 9);
+        image.UpdateInodeCrc(inode);
+
+        IFileSystemReader reader = image.Open();
+        FileSystemEntry sf = XfsImages.Lookup(reader, "/sf");
+        AssertRefused(() => reader.ListDirectory(sf), "xfs_dir2_sf_entry", "ftype", ftype);
+    }
+
     [Test]
     public void F1_AgblocksOutsideTheAgblklogRange_IsRefused()
     {
