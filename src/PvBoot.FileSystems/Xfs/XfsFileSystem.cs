@@ -234,7 +234,7 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         destination.Clear();
         long requestEnd = offset + destination.Length;
         ulong first = (ulong)offset >> sb.BlockLog;
-        ulong end = (ulong)((requestEnd + blockSize - 1) >> sb.BlockLog);
+        ulong end = ((ulong)requestEnd >> sb.BlockLog) + ((requestEnd & (blockSize - 1)) != 0 ? 1UL : 0UL);
         long runDisk = 0;
         long runDestination = 0;
         long runLength = 0;
@@ -248,14 +248,14 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
             long extentDisk = BlockOffset(rec.StartBlock, rec.BlockCount, recordOffset);
             ulong startBlock = Math.Max(rec.StartOff, first);
             ulong endBlock = Math.Min(rec.EndOff, end);
-            long low = Math.Max(offset, (long)(startBlock << sb.BlockLog));
-            long high = Math.Min(requestEnd, (long)(endBlock << sb.BlockLog));
+            long low = Math.Max(offset, BlockToByte(startBlock));
+            long high = Math.Min(requestEnd, BlockToByte(endBlock));
             if (low >= high)
             {
                 continue;
             }
 
-            long disk = extentDisk + (low - (long)(rec.StartOff << sb.BlockLog));
+            long disk = extentDisk + (low - BlockToByte(rec.StartOff));
             long at = low - offset;
             if (runLength > 0 && runDisk + runLength == disk && runDestination + runLength == at)
             {
@@ -284,6 +284,9 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         7 => FileSystemEntryType.Symlink,
         _ => throw new CorruptImageException(Source.Name, structure, "ftype", at, $"file type {fileType} is not defined"),
     };
+
+    /// <summary>A file block's byte offset, saturating at <see cref="long.MaxValue"/> (bmbt offsets reach 2^70 bytes, files 2^63).</summary>
+    private long BlockToByte(ulong block) => block > ((ulong)long.MaxValue >> sb.BlockLog) ? long.MaxValue : (long)(block << sb.BlockLog);
 
     private void Flush(Span<byte> destination, long disk, long at, long length)
     {

@@ -484,6 +484,27 @@ public class XfsHostileInputTests
     }
 
     [Test]
+    public void G5_LargestPossibleSize_ReadsZerosAtTheEndWithoutOverflow()
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-frag", "g5-max");
+        long inode = image.InodeOffset("/frag4");
+        image.WriteU64(inode + XfsDinode.Layout.Size, long.MaxValue);
+        image.UpdateInodeCrc(inode);
+        IFileSystemReader reader = image.Open();
+        FileSystemEntry file = XfsImages.Lookup(reader, "/frag4");
+        byte[] tail = new byte[5000];
+
+        int read = reader.Read(file, long.MaxValue - 5000, tail);
+        byte[] head = new byte[4096];
+        _ = reader.Read(file, 0, head);
+
+        Assert.That(read, Is.EqualTo(5000));
+        Assert.That(tail.AsSpan().IndexOfAnyExcept((byte)0), Is.EqualTo(-1));
+        Assert.That(Encoding.ASCII.GetString(head, 0, 15), Is.EqualTo("xfs-frag4@0\n\0\0\0"));
+        Assert.Throws<CorruptImageException>(() => reader.CopyTo(file, Stream.Null));
+    }
+
+    [Test]
     public void G6_MetadataIsReadOnceAndTheValidatedCopyIsUsed()
     {
         string path = Fixtures.Image("xfs-v4");
