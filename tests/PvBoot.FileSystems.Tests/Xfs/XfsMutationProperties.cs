@@ -36,7 +36,9 @@ public class XfsMutationProperties
         for (int i = 0; i < count; i++)
         {
             (long offset, int length) = ranges[random.Next(ranges.Count)];
-            mutations[offset + random.Next(length)] = (byte)random.Next(1, 256);
+            // Half of the changes hit the first 128 bytes (headers, inode cores, fork roots), the rest anywhere.
+            int within = random.Next(2) == 0 ? Math.Min(length, 128) : length;
+            mutations[offset + random.Next(within)] = (byte)random.Next(1, 256);
         }
 
         using var file = new FileBlockSource(Fixtures.Image(image));
@@ -75,7 +77,11 @@ public class XfsMutationProperties
                 continue;
             }
 
-            if (readData && file.Size <= SampledAbove)
+            if (file.Size != entry.Size)
+            {
+                same = false;
+            }
+            else if (readData && entry.Size <= SampledAbove)
             {
                 using var output = new MemoryStream();
                 reader.CopyTo(file, output);
