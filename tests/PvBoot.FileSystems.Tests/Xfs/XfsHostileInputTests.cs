@@ -195,6 +195,37 @@ public class XfsHostileInputTests
         AssertRefused(() => reader.Read(file, 0, new byte[4096]), "xfs_btree_block", "bb_level", node + XfsBtreeBlock.Layout.Level);
     }
 
+    [Test]
+    public void F2_BmbtLeafNumrecsBeyondTheBlock_IsRefused()
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-frag", "f2-leaf");
+        (_, _, long nodePointer) = LevelOneNode(image);
+        long leaf = image.FsbOffset(image.ReadU64(nodePointer));
+        Assert.That(image.Read(leaf + XfsBtreeBlock.Layout.Level, 2), Is.EqualTo(new byte[] { 0, 0 }), "a leaf");
+        image.WriteU16(leaf + XfsBtreeBlock.Layout.NumRecs, 1000);
+        image.UpdateCrc(leaf, (int)image.Superblock.BlockSize, XfsBtreeBlock.Layout.LongCrc);
+
+        IFileSystemReader reader = image.Open();
+        FileSystemEntry file = XfsImages.Lookup(reader, "/frag50");
+        AssertRefused(() => reader.Read(file, 0, new byte[4096]), "xfs_btree_block", "bb_numrecs", leaf + XfsBtreeBlock.Layout.NumRecs);
+    }
+
+    [Test]
+    public void F2_BmbtLeafRecordsOutOfOrder_AreRefused()
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-frag", "f2-order");
+        (_, _, long nodePointer) = LevelOneNode(image);
+        long leaf = image.FsbOffset(image.ReadU64(nodePointer));
+        long second = leaf + XfsBtreeBlock.LongV5Size + XfsBmbtRec.Size;
+        byte[] first = image.Read(leaf + XfsBtreeBlock.LongV5Size, XfsBmbtRec.Size);
+        image.Write(second, first);
+        image.UpdateCrc(leaf, (int)image.Superblock.BlockSize, XfsBtreeBlock.Layout.LongCrc);
+
+        IFileSystemReader reader = image.Open();
+        FileSystemEntry file = XfsImages.Lookup(reader, "/frag50");
+        AssertRefused(() => reader.Read(file, 0, new byte[65536]), "xfs_bmbt_rec", "br_startoff", second);
+    }
+
     // ---- F4 directory entries ----
 
     [TestCase("xfs-v5")]
