@@ -29,6 +29,11 @@ internal readonly struct XfsDir2BlockTail
     /// <exception cref="CorruptImageException">The leaf count does not fit the block.</exception>
     public static XfsDir2BlockTail Parse(ReadOnlySpan<byte> block, long diskOffset, string source, int headerSize)
     {
+        if (headerSize < 0 || block.Length < headerSize + Size)
+        {
+            throw new CorruptImageException(source, "xfs_dir2_block_tail", "count", diskOffset, $"a {block.Length}-byte block has no room for its header and tail");
+        }
+
         int at = block.Length - Size;
         uint count = BinaryPrimitives.ReadUInt32BigEndian(block[(at + Layout.Count)..]);
         uint stale = BinaryPrimitives.ReadUInt32BigEndian(block[(at + Layout.Stale)..]);

@@ -13,6 +13,9 @@ internal readonly struct XfsDir2DataEntry
     /// <summary>Bytes of the fixed part (inumber and namelen).</summary>
     public const int Size = 9;
 
+    /// <summary>Bytes of the smallest entry: a one-byte name, its tag, rounded up to 8.</summary>
+    public const int MinimumEntryLength = 16;
+
     /// <summary>The freetag of an unused region.</summary>
     public const ushort FreeTag = 0xFFFF;
 
@@ -71,6 +74,12 @@ internal readonly struct XfsDir2DataEntry
 
             CheckTag(block, position, length, diskOffset, source, "xfs_dir2_data_unused");
             return new XfsDir2DataEntry(true, 0, 0, 0, 0, length);
+        }
+
+        if (position > end - MinimumEntryLength)
+        {
+            throw new CorruptImageException(source, "xfs_dir2_data_entry", "namelen", diskOffset + position + Layout.NameLen,
+                $"an entry at byte {position} crosses the end of the data at {end}");
         }
 
         int nameLength = block[position + Layout.NameLen];

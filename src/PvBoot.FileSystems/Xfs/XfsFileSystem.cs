@@ -59,7 +59,7 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         }
     }
 
-    private delegate bool DirectoryVisitor(ReadOnlySpan<byte> name, ulong ino, byte fileType, string structure, long inumberOffset);
+    private delegate bool DirectoryVisitor(ReadOnlySpan<byte> name, ulong ino, byte fileType, string structure, long inumberOffset, long fileTypeOffset);
 
     /// <inheritdoc />
     public override string FileSystemType => "xfs";
@@ -127,7 +127,7 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         ulong found = 0;
         string structure = string.Empty;
         long at = -1;
-        WalkDirectory(directory, (entryName, ino, _, entryStructure, inumberOffset) =>
+        WalkDirectory(directory, (entryName, ino, _, entryStructure, inumberOffset, _) =>
         {
             if (!NamesEqual(entryName, wanted))
             {
@@ -151,16 +151,16 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
     /// <inheritdoc />
     protected override void EnumerateDirectory(XfsNode directory, List<DirectoryListing> into)
     {
-        var found = new List<(byte[] Name, ulong Ino, byte FileType, string Structure, long At)>();
-        WalkDirectory(directory, (name, ino, fileType, structure, at) =>
+        var found = new List<(byte[] Name, ulong Ino, byte FileType, string Structure, long At, long FileTypeAt)>();
+        WalkDirectory(directory, (name, ino, fileType, structure, at, fileTypeAt) =>
         {
-            found.Add((name.ToArray(), ino, fileType, structure, at));
+            found.Add((name.ToArray(), ino, fileType, structure, at, fileTypeAt));
             return false;
         });
-        foreach ((byte[] name, ulong ino, byte fileType, string structure, long at) in found)
+        foreach ((byte[] name, ulong ino, byte fileType, string structure, long at, long fileTypeAt) in found)
         {
             FileSystemEntryType type = sb.HasFType
-                ? TypeOfFileType(fileType, structure, at)
+                ? TypeOfFileType(fileType, structure, fileTypeAt)
                 : LoadInode(ino, structure, "inumber", at).Inode.Type;
             into.Add(new DirectoryListing(name, type));
         }
@@ -234,7 +234,7 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         destination.Clear();
         long requestEnd = offset + destination.Length;
         ulong first = (ulong)offset >> sb.BlockLog;
-        ulong end = (ulong)((requestEnd + blockSize - 1) >> sb.BlockLog);
+        ulong end = ((ulong)requestEnd >> sb.BlockLog) + ((requestEnd & (blockSize - 1)) != 0 ? 1UL : 0UL);
         long runDisk = 0;
         long runDestination = 0;
         long runLength = 0;
@@ -248,14 +248,14 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
             long extentDisk = BlockOffset(rec.StartBlock, rec.BlockCount, recordOffset);
             ulong startBlock = Math.Max(rec.StartOff, first);
             ulong endBlock = Math.Min(rec.EndOff, end);
-            long low = Math.Max(offset, (long)(startBlock << sb.BlockLog));
-            long high = Math.Min(requestEnd, (long)(endBlock << sb.BlockLog));
+            long low = Math.Max(offset, BlockToByte(startBlock));
+            long high = Math.Min(requestEnd, BlockToByte(endBlock));
             if (low >= high)
             {
                 continue;
             }
 
-            long disk = extentDisk + (low - (long)(rec.StartOff << sb.BlockLog));
+            long disk = extentDisk + (low - BlockToByte(rec.StartOff));
             long at = low - offset;
             if (runLength > 0 && runDisk + runLength == disk && runDestination + runLength == at)
             {
@@ -272,7 +272,7 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         Flush(destination, runDisk, runDestination, runLength);
     }
 
-    private static FileSystemEntryType TypeOfFileType(byte fileType, string source, string structure, long at) => fileType switch
+    private FileSystemEntryType TypeOfFileType(byte fileType, string structure, long at) => fileType switch
     {
         0 => FileSystemEntryType.Unknown,
         1 => FileSystemEntryType.Regular,
@@ -282,10 +282,11 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         5 => FileSystemEntryType.Fifo,
         6 => FileSystemEntryType.Socket,
         7 => FileSystemEntryType.Symlink,
-        _ => throw new CorruptImageException(source, structure, "ftype", at, $"file type {fileType} is not defined"),
+        _ => throw new CorruptImageException(Source.Name, structure, "ftype", at, $"file type {fileType} is not defined"),
     };
 
-    private FileSystemEntryType TypeOfFileType(byte fileType, string structure, long at) => TypeOfFileType(fileType, Source.Name, structure, at);
+    /// <summary>A file block's byte offset, saturating at <see cref="long.MaxValue"/> (bmbt offsets reach 2^70 bytes, files 2^63).</summary>
+    private long BlockToByte(ulong block) => block > ((ulong)long.MaxValue >> sb.BlockLog) ? long.MaxValue : (long)(block << sb.BlockLog);
 
     private void Flush(Span<byte> destination, long disk, long at, long length)
     {
@@ -571,7 +572,9 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
             {
                 ReadOnlySpan<byte> name = block.AsSpan(entry.NameOffset, entry.NameLength);
                 bool dot = name is [(byte)'.'] or [(byte)'.', (byte)'.'];
-                if (!dot && visit(name, entry.Inumber, entry.FileType, "xfs_dir2_data_entry", blockDisk + position + XfsDir2DataEntry.Layout.Inumber))
+                long inumberAt = blockDisk + position + XfsDir2DataEntry.Layout.Inumber;
+                long fileTypeAt = blockDisk + entry.NameOffset + entry.NameLength;
+                if (!dot && visit(name, entry.Inumber, entry.FileType, "xfs_dir2_data_entry", inumberAt, fileTypeAt))
                 {
                     return true;
                 }
@@ -612,7 +615,7 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
             if (!stopped)
             {
                 long inumberAt = at + entry.NameOffset + entry.NameLength + (sb.HasFType ? 1 : 0);
-                stopped = visit(data.Slice(entry.NameOffset, entry.NameLength), entry.Inumber, entry.FileType, "xfs_dir2_sf_entry", inumberAt);
+                stopped = visit(data.Slice(entry.NameOffset, entry.NameLength), entry.Inumber, entry.FileType, "xfs_dir2_sf_entry", inumberAt, at + entry.NameOffset + entry.NameLength);
             }
 
             position += entry.Length;

@@ -34,14 +34,17 @@ public class XfsDifferentialTests
         Assert.That(reader.Warnings, Is.Empty);
         Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
 
-        // GRUB 2.06 cannot follow a bmbt of level 2 (xfs-frag:/frag50); the manifest hash above is the reference for it.
+        // GRUB 2.06 cannot follow a bmbt of level 2 (xfs-frag:/frag50: "invalid number of XFS root keys"); the
+        // manifest hash above, made from the file written at fixture time, is the reference for it.
+        string grubPath = XfsImages.OffsetOf(image) == 0 ? path : "(loop0,msdos1)" + path;
         if (image == "xfs-frag" && path == "/frag50")
         {
+            ToolResult refused = Tool.Run("grub-fstest", [Fixtures.Image(image), "cat", grubPath]);
+            Assert.That(refused.ExitCode, Is.Not.Zero, "GRUB now reads bmbt level 2: compare with it here");
             return;
         }
 
         // grub-fstest names its image loop0; on the partitioned disks the file system is (loop0,msdos1).
-        string grubPath = XfsImages.OffsetOf(image) == 0 ? path : "(loop0,msdos1)" + path;
         ToolResult grub = Tool.Run("grub-fstest", [Fixtures.Image(image), "cat", grubPath]);
         Assert.That(grub.ExitCode, Is.Zero, grub.Stderr);
         Assert.That(bytes, Is.EqualTo(grub.Stdout), "bytes differ from grub-fstest cat");

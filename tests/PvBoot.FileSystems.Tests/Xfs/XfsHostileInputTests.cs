@@ -15,6 +15,9 @@ public class XfsHostileInputTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(2);
 
+    [TearDown]
+    public void DeletePatchedCopies() => XfsPatch.DeleteCopies();
+
     // ---- F1 superblock geometry (the XSA-443 checks) ----
 
     [TestCase("blocklog", XfsDsb.Layout.BlockLog, 16, "sb_blocklog")]
@@ -39,6 +42,58 @@ public class XfsHostileInputTests
         image.UpdateSuperblockCrc();
 
         AssertRefused(() => image.Open(), "xfs_dsb", "sb_inopblock", XfsDsb.Layout.InoPBlock);
+    }
+
+    [TestCase(3000)]
+    [TestCase(256)]
+    public void F1_SectorSizeNotAPowerOfTwoFrom512_IsRefused(int sectsize)
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-v4", "f1-sectsize");
+        image.WriteU16(XfsDsb.Layout.SectSize, (ushort)sectsize);
+
+        AssertRefused(() => image.Open(), "xfs_dsb", "sb_sectsize", XfsDsb.Layout.SectSize);
+    }
+
+    [Test]
+    public void F1_UnknownIncompatibleFeature_IsRefusedAsUnsupported()
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-v5", "f1-incompat");
+        image.WriteU32(XfsDsb.Layout.FeaturesIncompat, image.Superblock.FeaturesIncompat | 0x40000000);
+        image.UpdateSuperblockCrc();
+
+        var error = Assert.Throws<CorruptImageException>(() => image.Open());
+
+        Assert.That(error!.Field, Is.EqualTo("sb_features_incompat"));
+        Assert.That(error.Offset, Is.EqualTo(XfsDsb.Layout.FeaturesIncompat));
+        Assert.That(error.Kind, Is.EqualTo(ImageProblem.Unsupported));
+    }
+
+    [Test]
+    public void InodeNumberOutsideTheAllocationGroups_IsRefusedAtTheDirectoryEntry()
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-v4", "ino-range");
+        long fork = image.InodeOffset("/sf") + image.CoreSize;
+        long inumber = fork + XfsDir2SfHdr.Size + XfsDir2SfEntry.Size + 1 + 1;
+        image.WriteU32(inumber, uint.MaxValue);
+
+        IFileSystemReader reader = image.Open();
+        AssertRefused(() => reader.Lookup("/sf/a"u8), "xfs_dir2_sf_entry", "inumber", inumber);
+    }
+
+    [Test]
+    public void DirectoryEntryWithAnUndefinedFileType_IsRefusedWhenListed()
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-v5", "ftype");
+        long inode = image.InodeOffset("/sf");
+        // Entry "a": header (6), namelen, 2-byte offset, the name, then ftype.
+        long ftype = inode + image.CoreSize + XfsDir2SfHdr.Size + XfsDir2SfEntry.Size + 1;
+        Assert.That(image.Read(ftype, 1)[0], Is.EqualTo(1), "the entry is a regular file");
+        image.WriteU8(ftype, 9);
+        image.UpdateInodeCrc(inode);
+
+        IFileSystemReader reader = image.Open();
+        FileSystemEntry sf = XfsImages.Lookup(reader, "/sf");
+        AssertRefused(() => reader.ListDirectory(sf), "xfs_dir2_sf_entry", "ftype", ftype);
     }
 
     [Test]
@@ -138,6 +193,37 @@ public class XfsHostileInputTests
         IFileSystemReader reader = image.Open();
         FileSystemEntry file = XfsImages.Lookup(reader, "/frag50");
         AssertRefused(() => reader.Read(file, 0, new byte[4096]), "xfs_btree_block", "bb_level", node + XfsBtreeBlock.Layout.Level);
+    }
+
+    [Test]
+    public void F2_BmbtLeafNumrecsBeyondTheBlock_IsRefused()
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-frag", "f2-leaf");
+        (_, _, long nodePointer) = LevelOneNode(image);
+        long leaf = image.FsbOffset(image.ReadU64(nodePointer));
+        Assert.That(image.Read(leaf + XfsBtreeBlock.Layout.Level, 2), Is.EqualTo(new byte[] { 0, 0 }), "a leaf");
+        image.WriteU16(leaf + XfsBtreeBlock.Layout.NumRecs, 1000);
+        image.UpdateCrc(leaf, (int)image.Superblock.BlockSize, XfsBtreeBlock.Layout.LongCrc);
+
+        IFileSystemReader reader = image.Open();
+        FileSystemEntry file = XfsImages.Lookup(reader, "/frag50");
+        AssertRefused(() => reader.Read(file, 0, new byte[4096]), "xfs_btree_block", "bb_numrecs", leaf + XfsBtreeBlock.Layout.NumRecs);
+    }
+
+    [Test]
+    public void F2_BmbtLeafRecordsOutOfOrder_AreRefused()
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-frag", "f2-order");
+        (_, _, long nodePointer) = LevelOneNode(image);
+        long leaf = image.FsbOffset(image.ReadU64(nodePointer));
+        long second = leaf + XfsBtreeBlock.LongV5Size + XfsBmbtRec.Size;
+        byte[] first = image.Read(leaf + XfsBtreeBlock.LongV5Size, XfsBmbtRec.Size);
+        image.Write(second, first);
+        image.UpdateCrc(leaf, (int)image.Superblock.BlockSize, XfsBtreeBlock.Layout.LongCrc);
+
+        IFileSystemReader reader = image.Open();
+        FileSystemEntry file = XfsImages.Lookup(reader, "/frag50");
+        AssertRefused(() => reader.Read(file, 0, new byte[65536]), "xfs_bmbt_rec", "br_startoff", second);
     }
 
     // ---- F4 directory entries ----
@@ -426,6 +512,27 @@ public class XfsHostileInputTests
         Assert.That(read, Is.EqualTo(65536));
         Assert.That(tail.AsSpan().IndexOfAnyExcept((byte)0), Is.EqualTo(-1), "a hole reads as zeros");
         Assert.That(stopwatch.Elapsed, Is.LessThan(Bound));
+    }
+
+    [Test]
+    public void G5_LargestPossibleSize_ReadsZerosAtTheEndWithoutOverflow()
+    {
+        XfsPatch image = XfsPatch.Copy("xfs-frag", "g5-max");
+        long inode = image.InodeOffset("/frag4");
+        image.WriteU64(inode + XfsDinode.Layout.Size, long.MaxValue);
+        image.UpdateInodeCrc(inode);
+        IFileSystemReader reader = image.Open();
+        FileSystemEntry file = XfsImages.Lookup(reader, "/frag4");
+        byte[] tail = new byte[5000];
+
+        int read = reader.Read(file, long.MaxValue - 5000, tail);
+        byte[] head = new byte[4096];
+        _ = reader.Read(file, 0, head);
+
+        Assert.That(read, Is.EqualTo(5000));
+        Assert.That(tail.AsSpan().IndexOfAnyExcept((byte)0), Is.EqualTo(-1));
+        Assert.That(Encoding.ASCII.GetString(head, 0, 15), Is.EqualTo("xfs-frag4@0\n\0\0\0"));
+        Assert.Throws<CorruptImageException>(() => reader.CopyTo(file, Stream.Null));
     }
 
     [Test]

@@ -28,7 +28,42 @@ internal sealed partial class XfsPatch
 
     public int CoreSize => Superblock.IsV5 ? XfsDinode.Version3Size : XfsDinode.Size;
 
-    public static XfsPatch Copy(string image, string suffix) => new(image, Fixtures.WritableCopy(image, suffix));
+    private static readonly Dictionary<string, List<string>> CopiesByTest = [];
+
+    /// <summary>A sparse copy of the fixture (most of an XFS image is zeros), deleted by <see cref="DeleteCopies"/>.</summary>
+    public static XfsPatch Copy(string image, string suffix)
+    {
+        string copy = System.IO.Path.Combine(Fixtures.WorkDirectory, $"{image}.{suffix}.{Guid.NewGuid():N}.img");
+        ToolResult cp = Tool.Run("cp", ["--sparse=always", Fixtures.Image(image), copy]);
+        Assert.That(cp.ExitCode, Is.Zero, cp.Stderr);
+        lock (CopiesByTest)
+        {
+            string test = TestContext.CurrentContext.Test.ID;
+            if (!CopiesByTest.TryGetValue(test, out List<string>? list))
+            {
+                CopiesByTest[test] = list = [];
+            }
+
+            list.Add(copy);
+        }
+
+        return new XfsPatch(image, copy);
+    }
+
+    /// <summary>Deletes the copies the current test made.</summary>
+    public static void DeleteCopies()
+    {
+        List<string>? list;
+        lock (CopiesByTest)
+        {
+            CopiesByTest.Remove(TestContext.CurrentContext.Test.ID, out list);
+        }
+
+        foreach (string copy in list ?? [])
+        {
+            File.Delete(copy);
+        }
+    }
 
     public IFileSystemReader Open(FileSystemBudgets? budgets = null) => XfsImages.Open(Image, Path, budgets);
 

@@ -90,7 +90,8 @@ public class XfsReaderTests
         Assert.That(listing.Single(l => l.DisplayName == "null").Type, Is.EqualTo(FileSystemEntryType.CharacterDevice));
     }
 
-    [TestCase("xfs-v5")]
+    // xfs-v5's remote symlink was written by mkfs.xfs 6.1's protofile code without its header and is refused (see
+    // XfsHostileInputTests); the v5 remote symlink that the kernel wrote is checked on xfs-frag below.
     [TestCase("xfs-v4")]
     [TestCase("xfs-v4-noftype")]
     public void Symlinks_LocalAndRemote_ResolveToTheKernel(string image)
@@ -108,6 +109,25 @@ public class XfsReaderTests
         byte[] kernel = XfsImages.ReadAll(reader, "/boot/vmlinuz-6.1.0-pvboot");
         Assert.That(XfsImages.ReadAll(reader, "/boot/vmlinuz"), Is.EqualTo(kernel));
         Assert.That(XfsImages.ReadAll(reader, "/boot/remote-link"), Is.EqualTo(kernel));
+        Assert.That(reader.Warnings, Is.Empty);
+    }
+
+    [Test]
+    public void Symlink_V5RemoteWrittenByTheKernel_HasItsHeaderAndResolves()
+    {
+        string db = XfsImages.XfsDb(Fixtures.Image("xfs-frag"), "path /remote-link", "dblock 0", "type symlink", "p");
+        Assert.That(db, Does.Contain("magic = 0x58534c4d").And.Contain("(correct)"));
+        IFileSystemReader reader = XfsImages.Open("xfs-frag");
+
+        FileSystemEntry link = XfsImages.Lookup(reader, "/remote-link", follow: false);
+        byte[] target = reader.ReadSymlinkTarget(link);
+
+        Assert.That(target, Has.Length.EqualTo(587));
+        Assert.That(Encoding.ASCII.GetString(target), Does.EndWith("././holes"));
+        Assert.That(XfsImages.ReadAll(reader, "/remote-link"), Is.EqualTo(XfsImages.ReadAll(reader, "/holes")));
+        Assert.That(XfsImages.ReadAll(reader, "/local-link"), Has.Length.EqualTo(4194304));
+        IFileSystemReader v5 = XfsImages.Open("xfs-v5");
+        Assert.That(v5.ReadSymlinkTarget(XfsImages.Lookup(v5, "/boot/vmlinuz", follow: false)), Is.EqualTo("vmlinuz-6.1.0-pvboot"u8.ToArray()));
         Assert.That(reader.Warnings, Is.Empty);
     }
 
@@ -136,7 +156,7 @@ public class XfsReaderTests
         string db = XfsImages.XfsDb(image, $"path {path}", "inode", "p core.format core.nextents u3.bmbt.level");
         Assert.That(XfsImages.XfsDbValue(db, "core.format"), Is.EqualTo(3));
         Assert.That(XfsImages.XfsDbValue(db, "u3.bmbt.level"), Is.EqualTo(level));
-        Assert.That(XfsImages.XfsDbValue(db, "core.nextents"), Is.GreaterThan(level == 2 ? 9000 : 500));
+        Assert.That(XfsImages.XfsDbValue(db, "core.nextents"), Is.GreaterThan(level == 2 ? 8000 : 500));
         IFileSystemReader reader = XfsImages.Open("xfs-frag");
         FileSystemEntry file = XfsImages.Lookup(reader, path);
 
