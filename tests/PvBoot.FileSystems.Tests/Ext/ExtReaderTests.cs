@@ -133,6 +133,21 @@ public class ExtReaderTests
     }
 
     [Test]
+    public void InlineData_DirectoryGrownIntoSystemDataByTheKernel_ListsEveryName()
+    {
+        string image = Fixtures.Image("ext4-inline-kernel");
+        string stat = ExtImage.Debugfs(image, "stat /boot/extlinux");
+        Assert.That(stat, Does.Contain("Size of inline data: 384").And.Contain("system.data (324)"), "60 bytes in i_block, 324 in system.data");
+        (var source, var fs) = ExtImage.Open(image);
+        using (source)
+        {
+            Assert.That(fs.ListDirectory(ExtImage.Lookup(fs, "/boot/extlinux")).Select(d => d.DisplayName), Is.EquivalentTo(Enumerable.Range(1, 8).Select(i => $"f{i}.cfg")));
+            Assert.That(Encoding.UTF8.GetString(Read(fs, "/boot/extlinux/f8.cfg")), Is.EqualTo("file 8\n"));
+            Assert.That(fs.Warnings, Is.Empty);
+        }
+    }
+
+    [Test]
     public void MetaBg_FilesInTheSecondMetaGroupAreRead()
     {
         string image = Fixtures.Image("ext4-metabg");
