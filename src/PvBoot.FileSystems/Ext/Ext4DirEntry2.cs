@@ -13,6 +13,9 @@ internal readonly struct Ext4DirEntry2
     /// <summary>The fixed part before the name.</summary>
     public const int HeaderSize = 8;
 
+    /// <summary>The size of the fixed part on disk (the record itself is rec_len bytes).</summary>
+    public const int Size = HeaderSize;
+
     /// <summary>The smallest legal record: the header and a name of up to 4 bytes.</summary>
     public const int MinRecordLength = 12;
 

@@ -9,6 +9,9 @@ internal readonly struct Ext4GroupDesc
     /// <summary>The size of the structure without the 64bit feature.</summary>
     public const int Size32 = 32;
 
+    /// <summary>The size of the fixed part on disk; with the 64bit feature a descriptor is s_desc_size bytes.</summary>
+    public const int Size = Size32;
+
     /// <summary>The minimum size with the 64bit feature.</summary>
     public const int Size64 = 64;
 

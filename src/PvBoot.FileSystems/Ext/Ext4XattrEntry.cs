@@ -13,6 +13,9 @@ internal readonly struct Ext4XattrEntry
     /// <summary>The fixed part before the name.</summary>
     public const int HeaderSize = 16;
 
+    /// <summary>The size of the fixed part on disk (the name follows, padded to 4 bytes).</summary>
+    public const int Size = HeaderSize;
+
     /// <summary>The value of <c>h_magic</c> in <c>ext4_xattr_ibody_header</c>.</summary>
     public const uint IbodyMagic = 0xEA020000;
 

@@ -32,7 +32,7 @@ internal sealed partial class ExtFileSystem : FileSystemReaderBase<ExtNode>
         checksumSeed = (superBlock.FeatureIncompat & Ext4SuperBlock.IncompatCsumSeed) != 0
             ? superBlock.ChecksumSeed
             : Crc32C.Append(~0u, superBlock.Uuid);
-        root = LoadInode(RootInodeNumber, Ext4SuperBlock.StructureName, "s_first_ino", Ext4SuperBlock.DiskOffset);
+        root = LoadInode(RootInodeNumber, Ext4SuperBlock.StructureName, "s_inodes_count", Ext4SuperBlock.DiskOffset + Ext4SuperBlock.Layout.InodesCount);
         if (root.Inode.Type != FileSystemEntryType.Directory)
         {
             throw new CorruptImageException(source.Name, Ext4Inode.StructureName, "i_mode", root.DiskOffset + Ext4Inode.Layout.Mode,
@@ -100,6 +100,11 @@ internal sealed partial class ExtFileSystem : FileSystemReaderBase<ExtNode>
         }
 
         var superBlock = Ext4SuperBlock.Parse(raw, Ext4SuperBlock.DiskOffset, source.Name, source.Length);
+        if ((superBlock.FeatureIncompat & Ext4SuperBlock.IncompatRecover) != 0)
+        {
+            warnings.Add($"{Ext4SuperBlock.StructureName}.s_feature_incompat: the journal needs recovery; the file system is read as it is on disk, without replaying it (as GRUB does)");
+        }
+
         var fs = new ExtFileSystem(source, budgets, superBlock);
         foreach (string warning in warnings)
         {

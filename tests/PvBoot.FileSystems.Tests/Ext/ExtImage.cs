@@ -15,7 +15,7 @@ internal static partial class ExtImage
 {
     /// <summary>Every committed ext fixture.</summary>
     public static readonly string[] All =
-        ["ext4-default", "ext4-htree", "ext3-1k", "ext2", "ext4-32bit", "ext4-metabg", "ext4-inline", "ext4-nojournal", "ext4-frag"];
+        ["ext4-default", "ext4-htree", "ext3-1k", "ext2", "ext4-32bit", "ext4-metabg", "ext4-inline", "ext4-nojournal", "ext4-frag", "ext4-inline-kernel"];
 
     public static (FileBlockSource Source, ExtFileSystem Fs) Open(string path, FileSystemBudgets? budgets = null)
     {

@@ -32,13 +32,12 @@ public class ExtMustRefuseTests
     public void X1_ChildDepthNotParentMinusOne_IsRefused()
     {
         string image = Fixtures.WritableCopy("ext4-frag", "x1child");
-        (long index, long leaf) = FragTreeBlocks(image);
+        (_, long leaf) = FragTreeBlocks(image);
         int bs = ExtImage.BlockSize(image);
         ExtImage.WriteUInt16(image, (leaf * bs) + 6, 1);
         ExtImage.FixExtentBlockChecksum(image, "/frag.bin", leaf);
 
         AssertRefused(image, "/frag.bin", "ext4_extent_header", "eh_depth", (leaf * bs) + 6);
-        _ = index;
     }
 
     // ---- X2 entries --------------------------------------------------------------------------------------------
@@ -125,7 +124,7 @@ public class ExtMustRefuseTests
     public void X4_ExtentLogicalRangePast2To32_IsRefused()
     {
         string image = Fixtures.WritableCopy("ext4-default", "x4wrap");
-        ExtImage.Debugfs(image, $"sif {Kernel} block[3] 0xFFFFFFF8", write: true);
+        ExtImage.Debugfs(image, $"sif {Kernel} block[3] 0xFFFFFFFD", write: true);
         long inode = ExtImage.InodeOffset(image, Kernel);
 
         AssertRefused(image, Kernel, "ext4_extent", "ee_block", inode + ExtentRoot + 12);
@@ -476,7 +475,7 @@ public class ExtMustRefuseTests
             Assert.That(error.Kind, Is.EqualTo(ImageProblem.LimitExceeded));
             Assert.That(output.Length, Is.Zero);
             fs.CopyTo(ExtImage.Lookup(fs, Kernel), output);
-            Assert.That(output.Length, Is.EqualTo(64000));
+            Assert.That(output.Length, Is.EqualTo(24000));
         }
     }
 
@@ -496,6 +495,43 @@ public class ExtMustRefuseTests
         int bs = ExtImage.BlockSize(image);
         var repeated = counting.Reads.Where(r => r.Length == bs).GroupBy(r => r.Offset).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         Assert.That(repeated, Is.Empty, "a metadata block was fetched twice");
+    }
+
+    // ---- stale-checksum variants and short images ---------------------------------------------------------------
+
+    [Test]
+    public void StaleChecksumVariants_AreRefusedByTheSameValidation()
+    {
+        // The same patches as X2, X3 and X5 with the checksums left stale: the mismatch is only a warning, so the
+        // field validation still refuses them with the same structure, field and offset.
+        string x2 = Fixtures.WritableCopy("ext4-default", "x2stale");
+        long inode = ExtImage.InodeOffset(x2, Kernel);
+        ExtImage.WriteUInt16(x2, inode + ExtentRoot + 2, 5);
+        AssertRefused(x2, Kernel, "ext4_extent_header", "eh_entries", inode + ExtentRoot + 2);
+
+        string x3 = Fixtures.WritableCopy("ext4-frag", "x3stale");
+        (long index, _) = FragTreeBlocks(x3);
+        ExtImage.WriteUInt32(x3, (index * 4096) + 12 + 4, (uint)index);
+        AssertRefused(x3, "/frag.bin", "ext4_extent_idx", "ei_leaf_lo", (index * 4096) + 12 + 4);
+
+        string x5 = Fixtures.WritableCopy("ext4-default", "x5stale");
+        long dirent = ExtImage.DirentOffset(x5, "/etc", "hostname");
+        ExtImage.WriteUInt16(x5, dirent + 4, 0);
+        AssertRefused(x5, "/etc/zz-not-there", "ext4_dir_entry_2", "rec_len", dirent + 4, lookupOnly: true);
+    }
+
+    [TestCase(1500L, "ext4_super_block", "offset", 1024L, TestName = "P5_ImageCutMidSuperblock_IsRefused")]
+    [TestCase(600_000L, "ext4_super_block", "s_blocks_count_lo", 1028L, TestName = "P5_ImageCutMidInodeTable_IsRefused")]
+    public void P5_TruncatedImage(long length, string structure, string field, long offset)
+    {
+        string image = Fixtures.WritableCopy("ext4-default", "short");
+        using (var stream = new FileStream(image, FileMode.Open, FileAccess.Write))
+        {
+            stream.SetLength(length);
+        }
+
+        CorruptImageException error = AssertOpenRefused(image);
+        Assert.That((error.Structure, error.Field, error.Offset), Is.EqualTo((structure, field, offset)));
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------

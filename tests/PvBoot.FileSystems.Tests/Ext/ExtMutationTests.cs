@@ -19,7 +19,7 @@ namespace PvBoot.FileSystems.Tests.Ext;
 /// </summary>
 public partial class ExtMutationTests
 {
-    private static readonly string[] Images = ["ext4-default", "ext3-1k", "ext4-inline", "ext4-32bit", "ext4-metabg", "ext2"];
+    private static readonly string[] Images = ["ext4-default", "ext3-1k", "ext4-inline", "ext4-32bit", "ext4-metabg", "ext2", "ext4-frag", "ext4-htree", "ext4-inline-kernel"];
 
     private static readonly Lazy<Target[]> Targets = new(() => Images.Select(Target.Load).ToArray());
 
@@ -129,8 +129,12 @@ public partial class ExtMutationTests
             string image = Fixtures.Image(name);
             int bs = ExtImage.BlockSize(image);
             ManifestEntry[] files = Fixtures.Manifest(name).Where(e => !e.Path.StartsWith("/many/", StringComparison.Ordinal)).ToArray();
-            string[] directories = ["/", "/boot", "/boot/grub", "/etc", "/many"];
-            string[] symlinks = ["/vmlinuz", "/boot/grub/menu.lst", "/etc/long-link-to-grub.cfg"];
+            string[] directories = files.Select(f => f.Path[..Math.Max(1, f.Path.LastIndexOf('/'))])
+                .Append("/")
+                .Concat(name is "ext4-frag" or "ext4-htree" or "ext4-inline-kernel" ? [] : ["/many"])
+                .Distinct()
+                .ToArray();
+            string[] symlinks = name is "ext4-frag" or "ext4-htree" or "ext4-inline-kernel" ? [] : ["/vmlinuz", "/boot/grub/menu.lst", "/etc/long-link-to-grub.cfg"];
             var regions = new List<(long, int)> { (1024, 1024), ((bs == 1024 ? 2 : 1) * (long)bs, bs) };
             var blocks = new HashSet<long>();
             foreach (string path in files.Select(f => f.Path).Concat(directories).Concat(symlinks))

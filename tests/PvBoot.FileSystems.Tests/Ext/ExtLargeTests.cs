@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text;
+using PvBoot.Core.BlockSources;
+using PvBoot.Core.FileSystems;
+using PvBoot.FileSystems.Ext;
+using PvBoot.Testing;
+
+namespace PvBoot.FileSystems.Tests.Ext;
+
+/// <summary>
+/// Images built at test time by <c>tests/fixtures/scripts/large-ext.sh</c>: a large linear directory with a 250 MiB
+/// file (memory must not grow with the file; reads must be few and large) and an ext3 file that needs the
+/// triple-indirect block. The entry count defaults to 5,000 because mkfs.ext4 -d links names in quadratic time
+/// (100,000 take about 45 minutes); PVBOOT_EXT_LARGE_ENTRIES=100000 runs the full size.
+/// </summary>
+[NonParallelizable]
+public class ExtLargeTests
+{
+    private static readonly int Entries = int.TryParse(Environment.GetEnvironmentVariable("PVBOOT_EXT_LARGE_ENTRIES"), CultureInfo.InvariantCulture, out int n) ? n : 5000;
+
+    private string directory = string.Empty;
+    private string[] manifest = [];
+
+    [OneTimeSetUp]
+    public void Build()
+    {
+        directory = Path.Combine(Fixtures.WorkDirectory, "large-ext");
+        string script = Path.Combine(Fixtures.Directory, "scripts", "large-ext.sh");
+        ToolResult result = Tool.Run("bash", [script, directory, Entries.ToString(CultureInfo.InvariantCulture)], timeoutSeconds: 600);
+        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+        manifest = File.ReadAllLines(Path.Combine(directory, "manifests", "large-ext.tsv"));
+    }
+
+    [OneTimeTearDown]
+    public void Clean()
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Test]
+    public void LargeDirectory_ListsEveryEntry()
+    {
+        (var source, var fs) = ExtImage.Open(Image("ext4-large"));
+        using (source)
+        {
+            IReadOnlyList<DirectoryListing> listing = fs.ListDirectory(ExtImage.Lookup(fs, "/big"));
+            Assert.That(listing, Has.Count.EqualTo(Entries));
+            var names = listing.Select(l => Encoding.ASCII.GetString(l.Name.Span)).Order(StringComparer.Ordinal).ToList();
+            Assert.That(names, Is.EqualTo(Enumerable.Range(0, Entries).Select(i => $"entry-{i:D6}").ToList()));
+            Assert.That(listing.Select(l => l.Type), Is.All.EqualTo(FileSystemEntryType.Regular));
+            Assert.That(ExtImage.Lookup(fs, $"/big/entry-{Entries - 1:D6}").Size, Is.Zero);
+            Assert.That(fs.Warnings, Is.Empty);
+        }
+    }
+
+    [Test]
+    public void HugeFile_StreamsWithConstantMemoryAndFewLargeReads()
+    {
+        using var file = new FileBlockSource(Image("ext4-large"));
+        var counting = new CountingSource(file);
+        var fs = ExtFileSystem.Open(counting, FileSystemBudgets.Default);
+        FileSystemEntry huge = ExtImage.Lookup(fs, "/huge.bin");
+        Assert.That(huge.Size, Is.EqualTo(250L * 1024 * 1024));
+        counting.Reads = 0;
+
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        string sha = ExtImage.Sha256Of(fs, huge);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.That(sha, Is.EqualTo(Expected("ext4-large", "/huge.bin")));
+        Assert.That(allocated, Is.LessThan(4L * 1024 * 1024), $"{allocated} bytes allocated while streaming {huge.Size} bytes");
+
+        // Adjacent blocks and extents are merged: one positional read per 1 MiB chunk plus a few for metadata.
+        Assert.That(counting.Reads, Is.LessThanOrEqualTo((huge.Size / (1024 * 1024)) + 16), $"{counting.Reads} reads");
+    }
+
+    [Test]
+    public void FragmentedFile_StreamsWithoutLoadingTheWholeTree()
+    {
+        // 12,800 single-block extents under 38 leaves: the cached leaf keeps sequential reads from walking the tree per chunk.
+        (var source, var fs) = ExtImage.Open(Fixtures.Image("ext4-frag"));
+        using (source)
+        {
+            FileSystemEntry frag = ExtImage.Lookup(fs, "/frag.bin");
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            string sha = ExtImage.Sha256Of(fs, frag);
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            Assert.That(sha, Is.EqualTo(Fixtures.Manifest("ext4-frag").Single(e => e.Path == "/frag.bin").Sha256));
+            Assert.That(allocated, Is.LessThan(frag.Size / 8), $"{allocated} bytes allocated while streaming {frag.Size} bytes");
+            Assert.That(ExtImage.Debugfs(Fixtures.Image("ext4-frag"), "ex /frag.bin"), Does.Contain(" 2/ 2 "), "the fixture's tree has depth 2");
+        }
+    }
+
+    [Test]
+    public void TripleIndirectFile_EqualsManifestAndDebugfs()
+    {
+        string image = Image("ext3-triple");
+        Assert.That(ExtImage.Debugfs(image, "stat /triple.bin"), Does.Contain("(TIND)"), "the file must reach the triple-indirect block");
+        string dump = Path.Combine(directory, "triple.debugfs");
+        ExtImage.Debugfs(image, $"dump /triple.bin {dump}");
+        (var source, var fs) = ExtImage.Open(image);
+        using (source)
+        {
+            FileSystemEntry triple = ExtImage.Lookup(fs, "/triple.bin");
+            string sha = ExtImage.Sha256Of(fs, triple);
+            Assert.That(sha, Is.EqualTo(Expected("ext3-triple", "/triple.bin")));
+            using (var stream = File.OpenRead(dump))
+            {
+                Assert.That(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)), Is.EqualTo(sha));
+            }
+
+            // A positional read across the double- to triple-indirect boundary (block 12 + 256 + 65,536 of 1 KiB).
+            long boundary = (12L + 256 + (256 * 256)) * 1024;
+            byte[] ours = new byte[8192];
+            fs.Read(triple, boundary - 4096, ours);
+            byte[] theirs = new byte[8192];
+            using (var stream = File.OpenRead(dump))
+            {
+                stream.Position = boundary - 4096;
+                stream.ReadExactly(theirs);
+            }
+
+            Assert.That(ours, Is.EqualTo(theirs));
+            Assert.That(fs.Warnings, Is.Empty);
+        }
+    }
+
+    private string Image(string name) => Path.Combine(directory, "images", name + ".img");
+
+    private string Expected(string image, string path)
+        => manifest.Select(l => l.Split('\t')).Single(f => f[0] == image && f[1] == path)[3];
+
+    private sealed class CountingSource(IBlockSource inner) : IBlockSource
+    {
+        public int Reads { get; set; }
+
+        public string Name => inner.Name;
+
+        public long Length => inner.Length;
+
+        public void ReadExactly(long offset, Span<byte> destination)
+        {
+            Reads++;
+            inner.ReadExactly(offset, destination);
+        }
+    }
+}
