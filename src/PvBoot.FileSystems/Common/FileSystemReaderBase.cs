@@ -16,9 +16,11 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
 {
     private const int CopyChunkBytes = 1024 * 1024;
     private const int MetadataCacheEntries = 4096;
+    private const long MetadataCacheBytes = 8L * 1024 * 1024;
 
     private readonly List<string> warnings = [];
     private readonly Dictionary<(long Offset, int Length), byte[]> metadataCache = [];
+    private long metadataCacheBytes;
 
     protected FileSystemReaderBase(IBlockSource source, FileSystemBudgets budgets)
     {
@@ -247,12 +249,15 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
 
         byte[] bytes = new byte[length];
         Source.ReadStructure(offset, bytes, structure);
-        if (metadataCache.Count >= MetadataCacheEntries)
+        // Bounded by entries and by bytes (64 KiB btrfs nodes would otherwise keep 256 MiB alive).
+        if (metadataCache.Count >= MetadataCacheEntries || metadataCacheBytes + length > MetadataCacheBytes)
         {
             metadataCache.Clear();
+            metadataCacheBytes = 0;
         }
 
         metadataCache[(offset, length)] = bytes;
+        metadataCacheBytes += length;
         return bytes;
     }
 
