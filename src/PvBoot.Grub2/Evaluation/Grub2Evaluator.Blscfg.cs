@@ -134,7 +134,14 @@ internal sealed partial class Grub2Evaluator
         }
 
         var result = new List<BlsEntry>();
-        foreach (DirectoryListing listing in fs.ListDirectory(dir))
+        IReadOnlyList<DirectoryListing> listings = fs.ListDirectory(dir);
+        int candidates = listings.Count(l => l.Name.Length > 5 && l.Name.Span[0] != (byte)'.' && l.Name.Span.EndsWith(".conf"u8));
+        if (candidates > budgets.MaxBlsEntries)
+        {
+            throw Error($"BLS entry budget exhausted: more than {budgets.MaxBlsEntries} files in ({device}){directory}");
+        }
+
+        foreach (DirectoryListing listing in listings)
         {
             string name = Encoding.Latin1.GetString(listing.Name.Span);
             if (name.StartsWith('.') || name.Length <= 5 || !name.EndsWith(".conf", StringComparison.Ordinal))

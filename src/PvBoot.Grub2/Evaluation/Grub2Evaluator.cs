@@ -78,7 +78,7 @@ internal sealed partial class Grub2Evaluator
         explanation.Add($"read {boot.ConfigPath} on ({boot.DeviceName}), flavour {FlavourName(Flavour)}, grub_platform={boot.Options.GrubPlatform}");
         try
         {
-            RunFile(text, boot.ConfigPath, boot.ConfigPath, newContext: false);
+            RunFile(text, boot.ConfigPath, $"({boot.DeviceName}){boot.ConfigPath}", newContext: false);
         }
         catch (ConfigfileTakeover takeover)
         {
