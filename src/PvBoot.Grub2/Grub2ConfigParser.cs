@@ -137,6 +137,11 @@ public sealed class Grub2ConfigParser : IBootConfigParser
 
     private static bool UsesBlscfg(string text, string file)
     {
+        if (!text.Contains("blscfg", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         var errors = new List<ConfigSyntaxException>();
         Script script = Grub2ScriptParser.Parse(text, file, errors);
         return script.Commands.Any(Uses);

@@ -111,7 +111,7 @@ internal static partial class Grub2Grammar
 
     /// <summary><c>script</c>: <c>newlines0 { statement delimiter newlines0 }</c> to the end of the input.</summary>
     public static Parser<IReadOnlyList<Command>> Script => field ??=
-        from statements in ScriptUnit.XMany()
+        from statements in ScriptUnit.Many()
         from nl in Newlines0
         from gap in Gap
         from end in EndOfInput
