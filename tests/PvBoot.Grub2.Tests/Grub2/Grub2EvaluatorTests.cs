@@ -172,6 +172,30 @@ public sealed class Grub2EvaluatorTests
     }
 
     [Test]
+    public void SetRoot_AndLvmDevicePrefix_SwitchTheFileSystemOfLaterPaths()
+    {
+        var h = new Grub2TestHarness("setroot").Kernels("1");
+        string lvDir = HostDirectoryFileSystem.NewDirectory("lv");
+        HostDirectoryFileSystem.Write(lvDir, "/boot/vmlinuz-lv", "k");
+        h.Devices.Add("lvm/vg-root", new HostDirectoryFileSystem(lvDir));
+        string partDir = HostDirectoryFileSystem.NewDirectory("part2");
+        HostDirectoryFileSystem.Write(partDir, "/vmlinuz-p2", "k");
+        h.Devices.Add("hd0,msdos2", new HostDirectoryFileSystem(partDir));
+        BootSelection s = h.Run("""
+            menuentry quoted { set root='hd0,msdos2'; linux /vmlinuz-p2; }
+            menuentry parens { set root=(hd0,2); linux /vmlinuz-p2; }
+            menuentry lvm { linux (lvm/vg-root)/boot/vmlinuz-lv; initrd /boot/initrd.img-1; }
+            menuentry var { set boot=lvm/vg-root; linux ($boot)/boot/vmlinuz-lv; }
+            """);
+        Assert.That(s.Menu.Select(e => e.Kernel), Is.EqualTo(new[]
+        {
+            new BootFile("hd0,msdos2", "/vmlinuz-p2"), new BootFile("hd0,2", "/vmlinuz-p2"),
+            new BootFile("lvm/vg-root", "/boot/vmlinuz-lv"), new BootFile("lvm/vg-root", "/boot/vmlinuz-lv"),
+        }));
+        Assert.That(s.Menu[2].Initrds, Is.EqualTo(new[] { new BootFile(null, "/boot/initrd.img-1") }));
+    }
+
+    [Test]
     public void KernelArguments_PlainTextIsPygrubsRawText_OtherwiseGrubsRejoinedArgv()
     {
         BootSelection s = Run("""
