@@ -139,6 +139,11 @@ internal sealed partial class Grub2Evaluator
 
         if (Harmless.Contains(name))
         {
+            if (name == "insmod" && argv.Count > 1 && argv[1] == "regexp")
+            {
+                warnings.Add($"{Where(command.Start)}: insmod regexp enables '*' and '?' globbing in GRUB; PvBoot keeps them literal");
+            }
+
             return true;
         }
 

@@ -130,6 +130,20 @@ public sealed class BlsTests
     }
 
     [Test]
+    public void BlscfgArguments_SelectEntries_AndAddEachEntryOnce()
+    {
+        string older = $"{MachineId}-4.18.0-372.el8.x86_64", newer = $"{MachineId}-4.18.0-477.el8.x86_64";
+        BootSelection s = El8Guest("bls-args").Run(
+            "set root='hd0,msdos1'\n"
+            + $"set default={older}\n"
+            + "blscfg default\n"
+            + "menuentry middle { linux /boot/vmlinuz-4.18.0-372.el8.x86_64; }\n"
+            + "blscfg non-default\nblscfg\nblscfg (hd0,msdos1)/boot/loader/entries\n",
+            BootConfigOptions.Default with { GrubFlavour = "el8" });
+        Assert.That(s.Menu.Select(e => e.Id), Is.EqualTo(new[] { older, "middle", newer }));
+    }
+
+    [Test]
     public void ConfiglessBls_SavedEntryFromGrubenv_ElseFirst()
     {
         Grub2TestHarness h = El8Guest("bls-only");
