@@ -398,6 +398,11 @@ internal sealed partial class Grub2Evaluator
             return CallFunction(function, argv, command.Start);
         }
 
+        if (TryInert(name, argv, command))
+        {
+            return 0;
+        }
+
         int equals = name.IndexOf('=', StringComparison.Ordinal);
         if (equals > 0)
         {

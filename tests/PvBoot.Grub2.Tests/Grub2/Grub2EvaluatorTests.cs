@@ -264,6 +264,21 @@ public sealed class Grub2EvaluatorTests
         Assert.That(ex!.Message, Is.EqualTo("/boot/grub/grub.cfg:3:1: unexpected end of file, expected 'fi'"));
     }
 
+    [TestCase(false, 0.0, "root=UUID=1f2e ro quiet splash vt.handoff=7")]
+    [TestCase(true, 30.0, "root=UUID=1f2e ro quiet splash")]
+    public void UbuntuRecordfail_LongTimeoutAndTextMode_AfterAFailedBoot(bool failedBefore, double timeout, string arguments)
+    {
+        var h = new Grub2TestHarness("recordfail").Kernels("1");
+        h.File("/boot/grub/grubenv", (global::PvBoot.Grub2.Grubenv.Signature + (failedBefore ? "recordfail=1\n" : string.Empty)).PadRight(1024, '#'));
+        BootSelection s = h.Run(GrubEmuDifferentialTests.UbuntuRecordfail);
+        Assert.That(s.TimeoutSeconds, Is.EqualTo(timeout));
+        Assert.That(s.Chosen?.Arguments, Is.EqualTo(arguments));
+        if (!failedBefore)
+        {
+            Assert.That(s.Warnings, Has.Some.Contains("'hwmatch' probes hardware PvBoot cannot see"));
+        }
+    }
+
     [Test]
     public void Crlf_Config_IsHarmless()
     {

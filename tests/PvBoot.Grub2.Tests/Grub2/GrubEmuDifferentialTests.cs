@@ -38,6 +38,63 @@ public sealed partial class GrubEmuDifferentialTests
         CompareAll("saved", config, Encoding.Latin1.GetString(File.ReadAllBytes(envFile)), defaultOnly: true);
     }
 
+    /// <summary>Ubuntu's recordfail / hwmatch / vt_handoff logic (boot-config-semantics §10).</summary>
+    internal const string UbuntuRecordfail = """
+        if [ -s $prefix/grubenv ]; then
+          set have_grubenv=true
+          load_env
+        fi
+        function recordfail {
+          set recordfail=1
+          if [ -n "${have_grubenv}" ]; then if [ -z "${boot_once}" ]; then save_env recordfail; fi; fi
+        }
+        if [ "${recordfail}" = 1 ] ; then
+          set timeout=30
+        else
+          set timeout=0
+        fi
+        function gfxmode {
+          set gfxpayload="${1}"
+          if [ "${1}" = "keep" ]; then
+            set vt_handoff=vt.handoff=7
+          else
+            set vt_handoff=
+          fi
+        }
+        if [ "${recordfail}" != 1 ]; then
+          if [ -e ${prefix}/grubenv ]; then
+            if hwmatch ${prefix}/gfxblacklist.txt 3; then
+              if [ ${match} = 0 ]; then
+                set linux_gfx_mode=keep
+              else
+                set linux_gfx_mode=text
+              fi
+            else
+              set linux_gfx_mode=text
+            fi
+          else
+            set linux_gfx_mode=keep
+          fi
+        else
+          set linux_gfx_mode=text
+        fi
+        export linux_gfx_mode
+        menuentry 'Ubuntu' --class ubuntu {
+          recordfail
+          gfxmode $linux_gfx_mode
+          linux /boot/vmlinuz-1 root=UUID=1f2e ro quiet splash $vt_handoff
+          initrd /boot/initrd.img-1
+        }
+        """;
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void UbuntuRecordfail_MatchesGrubEmu(bool failedBefore)
+    {
+        string env = global::PvBoot.Grub2.Grubenv.Signature + (failedBefore ? "recordfail=1\n" : string.Empty);
+        CompareAll("recordfail", UbuntuRecordfail, env.PadRight(1024, '#'));
+    }
+
     [Test]
     public void HandWrittenTrickyConfig_MatchesGrubEmu()
     {
