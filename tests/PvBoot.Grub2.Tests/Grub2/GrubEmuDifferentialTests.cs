@@ -95,6 +95,41 @@ public sealed partial class GrubEmuDifferentialTests
         CompareAll("recordfail", UbuntuRecordfail, env.PadRight(1024, '#'));
     }
 
+    [TestCase("")]
+    [TestCase("bogus")]
+    [TestCase("-1")]
+    [TestCase("9")]
+    [TestCase("010")]
+    [TestCase("08")]
+    [TestCase(" 2")]
+    [TestCase("2 ")]
+    [TestCase("0x2")]
+    [TestCase("idc")]
+    [TestCase("Sub")]
+    [TestCase("Sub>bogus")]
+    [TestCase("1>5")]
+    [TestCase("1>1")]
+    [TestCase("idsub>S1")]
+    [TestCase("Sub>S1>x")]
+    [TestCase("S1")]
+    [TestCase("5.10 kernel")]
+    [TestCase("x>>y")]
+    [TestCase("99999999999999999999")]
+    public void DefaultValue_MatchesGrubEmu(string value)
+    {
+        const string menu = """
+            menuentry 'A' --id ida { linux /boot/vmlinuz-1 a; initrd /boot/initrd.img-1; }
+            submenu 'Sub' --id idsub {
+                menuentry 'S0' --id ids0 { linux /boot/vmlinuz-1 s0; initrd /boot/initrd.img-1; }
+                menuentry 'S1' --id ids1 { linux /boot/vmlinuz-1 s1; initrd /boot/initrd.img-1; }
+            }
+            menuentry 'C' --id idc { linux /boot/vmlinuz-1 c; initrd /boot/initrd.img-1; }
+            menuentry '5.10 kernel' --id five { linux /boot/vmlinuz-1 five; initrd /boot/initrd.img-1; }
+            menuentry 'x>y' --id xy { linux /boot/vmlinuz-1 xy; initrd /boot/initrd.img-1; }
+            """;
+        CompareAll("default-value", $"set default='{value}'\n" + menu, grubenv: null, defaultOnly: true);
+    }
+
     [Test]
     public void HandWrittenTrickyConfig_MatchesGrubEmu()
     {
