@@ -38,8 +38,8 @@ if [ -n "${STUB_SEPARATE_BOOT:-}" ]; then echo "${1#/boot}"; else echo "$1"; fi
 REL
 chmod +x "$stubs/grub-probe" "$stubs/grub-mkrelpath"
 
-generate() { # NAME KERNEL-VERSIONS... ; environment: GRUB_* and STUB_*
-  local name=$1; shift
+generate() ( # NAME KERNEL-VERSIONS... ; environment: GRUB_* and STUB_* (a subshell, so nothing leaks between calls)
+  name=$1; shift
   rm -rf /boot/* && mkdir -p /boot/grub
   for v in "$@"; do
     printf 'kernel %s\n' "$v" >"/boot/vmlinuz-$v"
@@ -59,15 +59,15 @@ generate() { # NAME KERNEL-VERSIONS... ; environment: GRUB_* and STUB_*
       printf '### END %s ###\n' "$script"
     done
   } >"$out/$name.cfg" 2>/dev/null
-}
+)
 
 GRUB_DEFAULT=0 GRUB_TIMEOUT=5 GRUB_CMDLINE_LINUX_DEFAULT=quiet GRUB_CMDLINE_LINUX="" generate debian-one-kernel 6.1.0-13-amd64
 GRUB_DEFAULT=0 GRUB_TIMEOUT=5 GRUB_CMDLINE_LINUX_DEFAULT=quiet GRUB_CMDLINE_LINUX="console=hvc0" generate debian-two-kernels 6.1.0-13-amd64 6.1.0-18-amd64
 GRUB_DEFAULT=saved GRUB_SAVEDEFAULT=true GRUB_TIMEOUT=3 GRUB_CMDLINE_LINUX_DEFAULT="" GRUB_CMDLINE_LINUX="console=hvc0 earlyprintk=xen" generate debian-saved-default 5.10.0-26-amd64 6.1.0-18-amd64
 GRUB_DEFAULT="1>2" GRUB_TIMEOUT=0 GRUB_TIMEOUT_STYLE=hidden GRUB_CMDLINE_LINUX_DEFAULT="quiet splash" GRUB_CMDLINE_LINUX="" GRUB_DISTRIBUTOR=Ubuntu generate ubuntu-submenu-path 5.15.0-91-generic 6.5.0-14-generic
-GRUB_DEFAULT=0 GRUB_TIMEOUT=5 GRUB_DISABLE_RECOVERY=true GRUB_DISABLE_SUBMENU=y GRUB_CMDLINE_LINUX_DEFAULT=quiet GRUB_CMDLINE_LINUX="" generate debian-no-submenu 6.1.0-13-amd64 6.1.0-18-amd64
-GRUB_DEFAULT=0 GRUB_TIMEOUT=-1 STUB_SEPARATE_BOOT=1 GRUB_CMDLINE_LINUX_DEFAULT=quiet GRUB_CMDLINE_LINUX="" generate debian-separate-boot 6.1.0-18-amd64
-GRUB_DEFAULT=0 GRUB_TIMEOUT=5 STUB_FS=btrfs GRUB_CMDLINE_LINUX_DEFAULT=quiet GRUB_CMDLINE_LINUX="" generate debian-btrfs 6.1.0-18-amd64
-GRUB_DEFAULT=0 GRUB_TIMEOUT=5 GRUB_DISABLE_LINUX_UUID=true GRUB_CMDLINE_LINUX_DEFAULT='quiet acpi_osi="Windows 2009"' GRUB_CMDLINE_LINUX="" generate debian-quoted-args 6.1.0-18-amd64
+GRUB_DISTRIBUTOR=Debian GRUB_DEFAULT=0 GRUB_TIMEOUT=5 GRUB_DISABLE_RECOVERY=true GRUB_DISABLE_SUBMENU=y GRUB_CMDLINE_LINUX_DEFAULT=quiet GRUB_CMDLINE_LINUX="" generate debian-no-submenu 6.1.0-13-amd64 6.1.0-18-amd64
+GRUB_DISTRIBUTOR=Debian GRUB_DEFAULT=0 GRUB_TIMEOUT=-1 STUB_SEPARATE_BOOT=1 GRUB_CMDLINE_LINUX_DEFAULT=quiet GRUB_CMDLINE_LINUX="" generate debian-separate-boot 6.1.0-18-amd64
+GRUB_DISTRIBUTOR=Debian GRUB_DEFAULT=0 GRUB_TIMEOUT=5 STUB_FS=btrfs GRUB_CMDLINE_LINUX_DEFAULT=quiet GRUB_CMDLINE_LINUX="" generate debian-btrfs 6.1.0-18-amd64
+GRUB_DISTRIBUTOR=Debian GRUB_DEFAULT=0 GRUB_TIMEOUT=5 GRUB_DISABLE_LINUX_UUID=true GRUB_CMDLINE_LINUX_DEFAULT='quiet acpi_osi="Windows 2009"' GRUB_CMDLINE_LINUX="" generate debian-quoted-args 6.1.0-18-amd64
 umount /boot
 rm -rf "$stubs"

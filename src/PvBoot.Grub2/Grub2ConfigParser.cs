@@ -82,7 +82,7 @@ public sealed class Grub2ConfigParser : IBootConfigParser
                 return Grub2Flavour.Fedora;
         }
 
-        if (configText is not null && !UsesBlscfg(configText))
+        if (configText is not null && !UsesBlscfg(configText, context.ConfigPath))
         {
             why = "the configuration does not use blscfg";
             return Grub2Flavour.Upstream;
@@ -135,10 +135,15 @@ public sealed class Grub2ConfigParser : IBootConfigParser
         return string.Empty;
     }
 
-    private static bool UsesBlscfg(string text)
+    private static bool UsesBlscfg(string text, string file)
     {
+        if (!text.Contains("blscfg", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         var errors = new List<ConfigSyntaxException>();
-        Script script = Grub2ScriptParser.Parse(text, "grub.cfg", errors);
+        Script script = Grub2ScriptParser.Parse(text, file, errors);
         return script.Commands.Any(Uses);
 
         static bool Uses(Command command) => command switch

@@ -62,7 +62,7 @@ internal static partial class Grub2Grammar
 
     /// <summary><c>command</c>: a simple or compound command.</summary>
     public static Parser<Command> Command => field ??=
-        IfCmd.Or(ForCmd).Or(WhileCmd).Or(UntilCmd).Or(GrubCmd).Named("command");
+        GrubCmd.Or(IfCmd).Or(ForCmd).Or(WhileCmd).Or(UntilCmd).Named("command");
 
     private static Parser<Command> Loop(string keyword) => Nested(
         from start in Keyword(keyword)

@@ -114,10 +114,45 @@ internal static partial class Grub2Grammar
 
     /// <summary><c>WORD</c>: a maximal run of pieces; <c>[[</c> and <c>]]</c> alone are (unsupported) tokens, not words.</summary>
     public static Parser<Word> WordToken => field ??=
-        (from parts in WithText(WordPart.XAtLeastOnce())
+        (from parts in WithText(Capped(WordPart))
          let word = MakeWord(parts.Start, parts.Value.SelectMany(p => p).ToList(), parts.Text)
          where word.Raw is not ("[[" or "]]")
          select word).Named("word");
+
+    /// <summary>
+    /// One or more <paramref name="part"/>s (failing if one fails after consuming input, as <c>XAtLeastOnce</c>), stopping
+    /// with an error as soon as the run exceeds <see cref="MaxTokenLength"/> so that a hostile token costs no more than the cap.
+    /// </summary>
+    private static Parser<List<IEnumerable<WordPiece>>> Capped(Parser<IEnumerable<WordPiece>> part) =>
+        input =>
+        {
+            var parts = new List<IEnumerable<WordPiece>>();
+            IInput remainder = input;
+            while (true)
+            {
+                IResult<IEnumerable<WordPiece>> result = part(remainder);
+                if (!result.WasSuccessful)
+                {
+                    if (!result.Remainder.Equals(remainder))
+                    {
+                        return Result.Failure<List<IEnumerable<WordPiece>>>(result.Remainder, result.Message, result.Expectations);
+                    }
+
+                    return parts.Count > 0
+                        ? Result.Success(parts, remainder)
+                        : Result.Failure<List<IEnumerable<WordPiece>>>(remainder, result.Message, result.Expectations);
+                }
+
+                parts.Add(result.Value);
+                remainder = result.Remainder;
+                if (remainder.Position - input.Position > MaxTokenLength)
+                {
+                    throw new Grub2ParseLimitException(
+                        new TextPosition(input.Line, input.Column, input.Position),
+                        $"token too large (more than {MaxTokenLength} characters)");
+                }
+            }
+        };
 
     /// <summary>Runs <paramref name="parser"/> and also returns where it started and the text it consumed.</summary>
     private static Parser<(T Value, TextPosition Start, string Text)> WithText<T>(Parser<T> parser) =>

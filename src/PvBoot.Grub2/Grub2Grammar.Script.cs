@@ -100,7 +100,7 @@ internal static partial class Grub2Grammar
         select (Command)new FunctionDefinition(start, name, new Block(open, body.Value, body.Text)));
 
     /// <summary><c>statement</c>: a command or a function definition.</summary>
-    public static Parser<Command> Statement => field ??= Function.Or(Parse.Ref(() => Command)).Named("command");
+    public static Parser<Command> Statement => field ??= Parse.Ref(() => Command).Or(Function).Named("command");
 
     /// <summary>One parse unit as GRUB's normal mode reads it: newlines, a statement and its delimiter.</summary>
     public static Parser<Command> ScriptUnit => field ??=
@@ -111,7 +111,7 @@ internal static partial class Grub2Grammar
 
     /// <summary><c>script</c>: <c>newlines0 { statement delimiter newlines0 }</c> to the end of the input.</summary>
     public static Parser<IReadOnlyList<Command>> Script => field ??=
-        from statements in ScriptUnit.XMany()
+        from statements in ScriptUnit.Many()
         from nl in Newlines0
         from gap in Gap
         from end in EndOfInput

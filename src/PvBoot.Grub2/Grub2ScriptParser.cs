@@ -16,7 +16,7 @@ internal static class Grub2ScriptParser
     /// <param name="text">The script, one character per byte.</param>
     /// <param name="file">The file name used in positions and messages.</param>
     /// <returns>The script.</returns>
-    /// <exception cref="ConfigSyntaxException">The script is malformed or exceeds a cap.</exception>
+    /// <exception cref="ConfigSyntaxException">The script is malformed or exceeds a cap (token length, nesting).</exception>
     public static Script ParseStrict(string text, string file)
     {
         var errors = new List<ConfigSyntaxException>();
@@ -34,6 +34,7 @@ internal static class Grub2ScriptParser
     /// otherwise as <c>grub-script-check</c> does (CRs become spaces, every line kept).
     /// </param>
     /// <returns>The units that parsed.</returns>
+    /// <exception cref="ConfigSyntaxException">A cap (token length, nesting) was exceeded: never recovered from.</exception>
     public static Script Parse(string text, string file, List<ConfigSyntaxException> errors, bool recover = true, bool normalMode = true)
     {
         ArgumentNullException.ThrowIfNull(errors);
@@ -69,11 +70,11 @@ internal static class Grub2ScriptParser
         }
         catch (Grub2ParseLimitException limit)
         {
-            errors.Add(new ConfigSyntaxException(new SourceLocation(file, limit.Position.Line, limit.Position.Column), limit.Problem));
+            throw new ConfigSyntaxException(new SourceLocation(file, limit.Position.Line, limit.Position.Column), limit.Problem);
         }
         catch (InsufficientExecutionStackException)
         {
-            errors.Add(new ConfigSyntaxException(new SourceLocation(file, input.Line, input.Column), "nesting too deep"));
+            throw new ConfigSyntaxException(new SourceLocation(file, input.Line, input.Column), "nesting too deep");
         }
 
         return new Script(commands, source);

@@ -9,6 +9,8 @@ namespace PvBoot.Grub2.Evaluation;
 /// <summary>Red Hat's <c>blscfg</c> command: BootLoaderSpec entries become menu entries (boot-config-semantics §6.2).</summary>
 internal sealed partial class Grub2Evaluator
 {
+    private readonly HashSet<string> addedBlsIds = new(StringComparer.Ordinal);
+
     /// <summary>Whether <c>blscfg</c> ran.</summary>
     public bool RanBlscfg { get; private set; }
 
@@ -75,23 +77,54 @@ internal sealed partial class Grub2Evaluator
     private int CommandBlscfg(List<string> argv, TextPosition at)
     {
         RanBlscfg = true;
-        if (argv.Count > 1)
+        string device = CurrentRoot();
+        string? blsdir = current.Get("blsdir");
+        string directory = string.IsNullOrEmpty(blsdir) ? "/loader/entries" : blsdir;
+        bool explicitDirectory = false;
+        Func<BlsEntry, int, bool> wanted = (_, _) => true;
+        string? argument = argv.Count > 1 ? argv[1] : null;
+        if (argument is not null)
         {
-            warnings.Add($"{Where(at)}: blscfg {string.Join(' ', argv.Skip(1))}: arguments are not evaluated; every entry is added");
+            if (argument.StartsWith('(') && GrubDevicePath.TryParse(argument, out GrubDevicePath place) && place.Device is not null)
+            {
+                device = place.Device;
+                directory = place.Path;
+                explicitDirectory = true;
+            }
+            else if (argument.EndsWith(".conf", StringComparison.Ordinal))
+            {
+                int slash = argument.LastIndexOf('/');
+                if (slash > 0)
+                {
+                    directory = argument[..slash];
+                    explicitDirectory = true;
+                }
+
+                string id = argument[(slash + 1)..^5];
+                wanted = (e, _) => e.Id == id;
+            }
+            else if (argument is "default" or "non-default")
+            {
+                string? value = current.Get("default");
+                bool IsDefault(BlsEntry e, int index) => value is not null
+                    && (e.Id == value || (e.First("title") ?? e.First("linux")) == value || value == index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                wanted = argument == "default" ? IsDefault : (e, i) => !IsDefault(e, i);
+            }
+            else
+            {
+                wanted = (e, _) => e.Id == argument;
+            }
         }
 
-        string device = CurrentRoot();
         IFileSystemReader? fs = OpenDevice(device);
         if (fs is null)
         {
-            explanation.Add($"{Where(at)}: blscfg: ($root)=({device}) has no readable file system");
+            explanation.Add($"{Where(at)}: blscfg: ({device}) has no readable file system");
             return 1;
         }
 
-        string? blsdir = current.Get("blsdir");
-        string directory = string.IsNullOrEmpty(blsdir) ? "/loader/entries" : blsdir;
         List<BlsEntry>? entries = ReadBlsDirectory(fs, device, directory);
-        if ((entries is null && Flavour == Grub2Flavour.Fedora) || (entries is not { Count: > 0 } && Flavour != Grub2Flavour.Fedora))
+        if (!explicitDirectory && ((entries is null && Flavour == Grub2Flavour.Fedora) || (entries is not { Count: > 0 } && Flavour != Grub2Flavour.Fedora)))
         {
             entries = ReadBlsDirectory(fs, device, "/boot/loader/entries");
         }
@@ -103,12 +136,20 @@ internal sealed partial class Grub2Evaluator
         }
 
         List<BlsEntry> ordered = BlsOrdering.Sort(entries, Flavour, explanation);
-        explanation.Add($"{Where(at)}: blscfg: {ordered.Count} entries on ({device}), newest first: {string.Join(", ", ordered.Select(e => e.Id))}");
-        foreach (BlsEntry entry in ordered)
+        var added = new List<string>();
+        for (int i = 0; i < ordered.Count; i++)
         {
+            BlsEntry entry = ordered[i];
+            if (!wanted(entry, i) || !addedBlsIds.Add(entry.Id))
+            {
+                continue;
+            }
+
             AddBlsEntry(entry, at);
+            added.Add(entry.Id);
         }
 
+        explanation.Add($"{Where(at)}: blscfg{(argument is null ? string.Empty : " " + argument)}: {added.Count} entries from ({device}){directory}, newest first: {string.Join(", ", added)}");
         return 0;
     }
 
@@ -134,7 +175,14 @@ internal sealed partial class Grub2Evaluator
         }
 
         var result = new List<BlsEntry>();
-        foreach (DirectoryListing listing in fs.ListDirectory(dir))
+        IReadOnlyList<DirectoryListing> listings = fs.ListDirectory(dir);
+        int candidates = listings.Count(l => l.Name.Length > 5 && l.Name.Span[0] != (byte)'.' && l.Name.Span.EndsWith(".conf"u8));
+        if (candidates > budgets.MaxBlsEntries)
+        {
+            throw Error($"BLS entry budget exhausted: more than {budgets.MaxBlsEntries} files in ({device}){directory}");
+        }
+
+        foreach (DirectoryListing listing in listings)
         {
             string name = Encoding.Latin1.GetString(listing.Name.Span);
             if (name.StartsWith('.') || name.Length <= 5 || !name.EndsWith(".conf", StringComparison.Ordinal))

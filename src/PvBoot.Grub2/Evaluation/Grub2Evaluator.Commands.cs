@@ -137,8 +137,22 @@ internal sealed partial class Grub2Evaluator
                 return true;
         }
 
+        return false;
+    }
+
+    /// <summary>
+    /// Commands that do not affect the choice and hardware probes. Checked after the script's functions, because
+    /// generated configurations define some of these names (<c>load_video</c>, <c>recordfail</c>, <c>gfxmode</c>) as functions.
+    /// </summary>
+    private bool TryInert(string name, List<string> argv, SimpleCommand command)
+    {
         if (Harmless.Contains(name))
         {
+            if (name == "insmod" && argv.Count > 1 && argv[1] == "regexp")
+            {
+                warnings.Add($"{Where(command.Start)}: insmod regexp enables '*' and '?' globbing in GRUB; PvBoot keeps them literal");
+            }
+
             return true;
         }
 

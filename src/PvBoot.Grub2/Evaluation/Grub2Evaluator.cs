@@ -78,7 +78,7 @@ internal sealed partial class Grub2Evaluator
         explanation.Add($"read {boot.ConfigPath} on ({boot.DeviceName}), flavour {FlavourName(Flavour)}, grub_platform={boot.Options.GrubPlatform}");
         try
         {
-            RunFile(text, boot.ConfigPath, boot.ConfigPath, newContext: false);
+            RunFile(text, boot.ConfigPath, $"({boot.DeviceName}){boot.ConfigPath}", newContext: false);
         }
         catch (ConfigfileTakeover takeover)
         {
@@ -396,6 +396,11 @@ internal sealed partial class Grub2Evaluator
         if (functions.TryGetValue(name, out FunctionDefinition? function))
         {
             return CallFunction(function, argv, command.Start);
+        }
+
+        if (TryInert(name, argv, command))
+        {
+            return 0;
         }
 
         int equals = name.IndexOf('=', StringComparison.Ordinal);

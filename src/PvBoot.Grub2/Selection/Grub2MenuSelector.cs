@@ -89,9 +89,26 @@ internal sealed class Grub2MenuSelector
             Menu = menu,
             Chosen = chosenEntry,
             TimeoutSeconds = ParseTimeout(top.Get("timeout")),
-            Explanation = [.. explanation],
-            Warnings = [.. evaluator.Warnings],
+            Explanation = [.. explanation.Select(Printable)],
+            Warnings = [.. evaluator.Warnings.Select(Printable)],
         };
+    }
+
+    /// <summary>Escapes C0 and C1 control characters as <c>\xNN</c> so that guest text cannot drive a terminal or split log lines.</summary>
+    internal static string Printable(string text)
+    {
+        if (!text.Any(c => c < ' ' || (c >= '\x7f' && c <= '\x9f')))
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length + 16);
+        foreach (char c in text)
+        {
+            builder.Append(c < ' ' || (c >= '\x7f' && c <= '\x9f') ? $"\\x{(int)c:x2}" : c.ToString());
+        }
+
+        return builder.ToString();
     }
 
     private static double? ParseTimeout(string? value)

@@ -172,6 +172,30 @@ public sealed class Grub2EvaluatorTests
     }
 
     [Test]
+    public void SetRoot_AndLvmDevicePrefix_SwitchTheFileSystemOfLaterPaths()
+    {
+        var h = new Grub2TestHarness("setroot").Kernels("1");
+        string lvDir = HostDirectoryFileSystem.NewDirectory("lv");
+        HostDirectoryFileSystem.Write(lvDir, "/boot/vmlinuz-lv", "k");
+        h.Devices.Add("lvm/vg-root", new HostDirectoryFileSystem(lvDir));
+        string partDir = HostDirectoryFileSystem.NewDirectory("part2");
+        HostDirectoryFileSystem.Write(partDir, "/vmlinuz-p2", "k");
+        h.Devices.Add("hd0,msdos2", new HostDirectoryFileSystem(partDir));
+        BootSelection s = h.Run("""
+            menuentry quoted { set root='hd0,msdos2'; linux /vmlinuz-p2; }
+            menuentry parens { set root=(hd0,2); linux /vmlinuz-p2; }
+            menuentry lvm { linux (lvm/vg-root)/boot/vmlinuz-lv; initrd /boot/initrd.img-1; }
+            menuentry var { set boot=lvm/vg-root; linux ($boot)/boot/vmlinuz-lv; }
+            """);
+        Assert.That(s.Menu.Select(e => e.Kernel), Is.EqualTo(new[]
+        {
+            new BootFile("hd0,msdos2", "/vmlinuz-p2"), new BootFile("hd0,2", "/vmlinuz-p2"),
+            new BootFile("lvm/vg-root", "/boot/vmlinuz-lv"), new BootFile("lvm/vg-root", "/boot/vmlinuz-lv"),
+        }));
+        Assert.That(s.Menu[2].Initrds, Is.EqualTo(new[] { new BootFile(null, "/boot/initrd.img-1") }));
+    }
+
+    [Test]
     public void KernelArguments_PlainTextIsPygrubsRawText_OtherwiseGrubsRejoinedArgv()
     {
         BootSelection s = Run("""
@@ -238,6 +262,21 @@ public sealed class Grub2EvaluatorTests
         Assert.That(ex!.Message, Is.EqualTo("/boot/grub/grub.cfg:1:23: unexpected 'echo', expected ';' or newline"));
         ex = Assert.Throws<ConfigSyntaxException>(() => Grub2ScriptParser.ParseStrict("if true; then\n  echo\n", "/boot/grub/grub.cfg"));
         Assert.That(ex!.Message, Is.EqualTo("/boot/grub/grub.cfg:3:1: unexpected end of file, expected 'fi'"));
+    }
+
+    [TestCase(false, 0.0, "root=UUID=1f2e ro quiet splash vt.handoff=7")]
+    [TestCase(true, 30.0, "root=UUID=1f2e ro quiet splash")]
+    public void UbuntuRecordfail_LongTimeoutAndTextMode_AfterAFailedBoot(bool failedBefore, double timeout, string arguments)
+    {
+        var h = new Grub2TestHarness("recordfail").Kernels("1");
+        h.File("/boot/grub/grubenv", (global::PvBoot.Grub2.Grubenv.Signature + (failedBefore ? "recordfail=1\n" : string.Empty)).PadRight(1024, '#'));
+        BootSelection s = h.Run(GrubEmuDifferentialTests.UbuntuRecordfail);
+        Assert.That(s.TimeoutSeconds, Is.EqualTo(timeout));
+        Assert.That(s.Chosen?.Arguments, Is.EqualTo(arguments));
+        if (!failedBefore)
+        {
+            Assert.That(s.Warnings, Has.Some.Contains("'hwmatch' probes hardware PvBoot cannot see"));
+        }
     }
 
     [Test]

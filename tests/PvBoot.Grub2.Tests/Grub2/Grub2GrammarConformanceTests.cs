@@ -2,6 +2,7 @@ using System.Text;
 using PvBoot.Core.Boot;
 using PvBoot.Grub2.Ast;
 using PvBoot.Testing;
+using Sprache;
 
 namespace PvBoot.Grub2.Tests.Grub2;
 
@@ -44,5 +45,59 @@ public sealed class Grub2GrammarConformanceTests
     {
         Assert.That(Directory.EnumerateFiles(Path.Combine(CorpusDirectory, "generated"), "*.cfg").Count(), Is.GreaterThanOrEqualTo(8));
         Assert.That(Directory.EnumerateFiles(Path.Combine(CorpusDirectory, "handwritten"), "*.cfg").Count(), Is.GreaterThanOrEqualTo(100));
+    }
+}
+
+/// <summary>Every production of the grammar exists and parses its own example.</summary>
+public sealed class Grub2GrammarProductionTests
+{
+    [Test]
+    public void EveryProduction_IsInitialised_AndParsesAnExample()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Grub2Grammar.Blank.TryParse(" ").WasSuccessful);
+            Assert.That(Grub2Grammar.Comment.TryParse("# c").Value, Is.EqualTo(" c"));
+            Assert.That(Grub2Grammar.LineContinuation.TryParse("\\\n").WasSuccessful);
+            Assert.That(Grub2Grammar.Gap.TryParse(" \t\\\n # x").WasSuccessful);
+            Assert.That(Grub2Grammar.Name.TryParse("_a1").Value, Is.EqualTo("_a1"));
+            Assert.That(Grub2Grammar.Digits.TryParse("12").Value, Is.EqualTo("12"));
+            Assert.That(Grub2Grammar.Special.TryParse("#").Value, Is.EqualTo("#"));
+            Assert.That(Grub2Grammar.VariableName.TryParse("{x}").Value, Is.EqualTo("x"));
+            Assert.That(Grub2Grammar.VariableRef.TryParse("$?").Value.Text, Is.EqualTo("?"));
+            Assert.That(Grub2Grammar.Unquoted.TryParse("ab#c").Value.Text, Is.EqualTo("ab#c"));
+            Assert.That(Grub2Grammar.Escaped.TryParse("\\;").Value.Text, Is.EqualTo(";"));
+            Assert.That(Grub2Grammar.SingleQuoted.TryParse("'a\\b'").Value.Text, Is.EqualTo("a\\b"));
+            Assert.That(Grub2Grammar.DoubleQuotedEscape.TryParse("\\f").Value, Is.EqualTo("\\"));
+            Assert.That(Grub2Grammar.DoubleQuoted.TryParse("\"a$x\"").Value.Count(), Is.EqualTo(3));
+            Assert.That(Grub2Grammar.Translatable.TryParse("$\"a\\\"b\"").Value.Text, Is.EqualTo("a\"b"));
+            Assert.That(Grub2Grammar.WordPart.TryParse("'x'").WasSuccessful);
+            Assert.That(Grub2Grammar.WordToken.TryParse("a\"b c\"'d'$x").Value.Raw, Is.EqualTo("a\"b c\"'d'$x"));
+            Assert.That(Grub2Grammar.Newline.TryParse(" \n").WasSuccessful);
+            Assert.That(Grub2Grammar.Delimiter.TryParse(";").WasSuccessful);
+            Assert.That(Grub2Grammar.Newlines0.TryParse("\n\n").WasSuccessful);
+            Assert.That(Grub2Grammar.Delimiters1.TryParse(";\n\n").WasSuccessful);
+            Assert.That(Grub2Grammar.Delimiters0.TryParse(string.Empty).WasSuccessful);
+            Assert.That(Grub2Grammar.CommandWord.TryParse("fi").WasSuccessful, Is.False);
+            Assert.That(Grub2Grammar.Argument.TryParse("fi").WasSuccessful);
+            Assert.That(Grub2Grammar.NameToken.TryParse("1a").WasSuccessful, Is.False);
+            Assert.That(Grub2Grammar.OpenBrace.TryParse(" {").WasSuccessful);
+            Assert.That(Grub2Grammar.CloseBrace.TryParse(" }").WasSuccessful);
+            Assert.That(Grub2Grammar.Commands1.TryParse("\na; b").Value, Has.Count.EqualTo(2));
+            Assert.That(Grub2Grammar.MoreCommands.TryParse("; b;").Value, Has.Count.EqualTo(1));
+            Assert.That(Grub2Grammar.Block.TryParse("{ a }").Value.Text, Is.EqualTo(" a "));
+            Assert.That(Grub2Grammar.Function.TryParse("function f { a; }").Value, Is.TypeOf<Ast.FunctionDefinition>());
+            Assert.That(Grub2Grammar.Statement.TryParse("echo").WasSuccessful);
+            Assert.That(Grub2Grammar.ScriptUnit.TryParse("\necho;").WasSuccessful);
+            Assert.That(Grub2Grammar.Script.TryParse("a\nb\n").Value, Has.Count.EqualTo(2));
+            Assert.That(Grub2Grammar.EndOfInput.TryParse(string.Empty).WasSuccessful);
+            Assert.That(Grub2Grammar.GrubCmd.TryParse("menuentry x { a; }").Value, Is.TypeOf<Ast.SimpleCommand>());
+            Assert.That(Grub2Grammar.IfClause.TryParse("a; then b; else c; ").WasSuccessful);
+            Assert.That(Grub2Grammar.IfCmd.TryParse("if a; then b; fi").Value, Is.TypeOf<Ast.IfCommand>());
+            Assert.That(Grub2Grammar.ForCmd.TryParse("for i in a b; do c; done").Value, Is.TypeOf<Ast.ForCommand>());
+            Assert.That(Grub2Grammar.WhileCmd.TryParse("while a; do b; done").Value, Is.TypeOf<Ast.WhileCommand>());
+            Assert.That(((Ast.WhileCommand)Grub2Grammar.UntilCmd.TryParse("until a; do b; done").Value).IsUntil);
+            Assert.That(Grub2Grammar.Command.TryParse("echo x").WasSuccessful);
+        });
     }
 }
