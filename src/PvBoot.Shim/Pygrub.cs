@@ -181,7 +181,7 @@ internal static class Pygrub
                 uint uid = options.RunAs is int runAs and > 0 ? (uint)runAs : nobodyUid;
                 uint gid = options.RunAs is int runAsGid and > 0 ? (uint)runAsGid : nobodyGid;
                 stderr.Flush();
-                SandboxState state = Deprivileger.Enter(sandboxDirectory, uid, gid, fileCap);
+                SandboxState state = Deprivileger.Enter(sandboxDirectory, uid, gid, fileCap, (int)Math.Ceiling(options.Deadline.TotalSeconds));
                 if (state.NamespaceProblem is not null)
                 {
                     logger.LogWarning("namespaces unavailable ({Problem}); running chrooted as uid {Uid} without them", state.NamespaceProblem, state.Uid);

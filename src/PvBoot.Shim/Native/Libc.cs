@@ -70,6 +70,9 @@ internal static partial class Libc
     /// <summary><c>MS_PRIVATE</c>.</summary>
     public const ulong MS_PRIVATE = 1 << 18;
 
+    /// <summary><c>RLIMIT_CPU</c>.</summary>
+    public const int RLIMIT_CPU = 0;
+
     /// <summary><c>RLIMIT_FSIZE</c>.</summary>
     public const int RLIMIT_FSIZE = 1;
 
