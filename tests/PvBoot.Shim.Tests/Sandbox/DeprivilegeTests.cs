@@ -99,6 +99,31 @@ public sealed class DeprivilegeTests
         });
     }
 
+    [Test]
+    public void SigtermToTheParentAsLibxlSendsLeavesNoOutputs()
+    {
+        ShimBinary.RequireRoot();
+        string directory = ShimBinary.NewDirectory("sigterm");
+        string fifo = Path.Combine(ShimBinary.NewDirectory("fifo"), "disk");
+        Assert.That(Tool.Run("mkfifo", [fifo]).ExitCode, Is.Zero);
+        var start = new ProcessStartInfo(ShimBinary.Path) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in new[] { "-q", "--output-directory=" + directory, fifo })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process parent = Process.Start(start)!;
+        int child = WaitForChild(parent.Id);
+        Assert.That(Tool.Run("kill", ["-TERM", parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode, Is.Zero);
+        Assert.That(parent.WaitForExit(20_000), Is.True, "the parent did not end after SIGTERM");
+        Assert.Multiple(() =>
+        {
+            Assert.That(parent.ExitCode, Is.Not.Zero);
+            Assert.That(Directory.Exists($"/proc/{child}") && !File.ReadAllText($"/proc/{child}/stat").Contains(") Z ", StringComparison.Ordinal), Is.False, "the child outlived the parent");
+            Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty, "outputs left after SIGTERM");
+        });
+    }
+
     private static int WaitForChild(int parent)
     {
         for (int i = 0; i < 200; i++)
