@@ -8,7 +8,8 @@ root=$(pwd)
 
 packages=(
   e2fsprogs xfsprogs btrfs-progs dosfstools mtools xorriso fdisk gdisk lvm2 zstd
-  grub-common grub-emu grub-pc-bin xen-utils-4.17 python3 hyperfine tmux debootstrap binutils time
+  grub-common grub-emu grub-pc-bin xen-utils-4.17 python3 hyperfine tmux debootstrap binutils time isolinux
+  grub-legacy
 )
 missing=()
 for p in "${packages[@]}"; do

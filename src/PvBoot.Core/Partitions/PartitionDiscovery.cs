@@ -35,16 +35,102 @@ public static class PartitionDiscovery
             var mbr = MasterBootRecord.Parse(sector, 0, disk.Name);
             if (IsPartitionTable(mbr))
             {
-                MbrPartitionTable.Read(disk, mbr, found);
+                if (IsProtectiveOrHybrid(mbr))
+                {
+                    GptPartitionTable.Read(disk, found);
+                }
+                else
+                {
+                    MbrPartitionTable.Read(disk, mbr, found);
+                }
             }
         }
 
         if (found.Count == 0)
         {
+            // No partition table: the whole disk may be an LVM2 physical volume, else it is one file system.
+            LvmPhysicalVolume? pv = LvmPhysicalVolume.TryRead(disk, 0, disk.Length, options);
+            if (pv is not null)
+            {
+                LvmVolumeGroups.AddLogicalVolumes(disk, [pv], found);
+            }
+
+            if (found.Count == 0)
+            {
+                found.AddWholeDisk();
+            }
+
+            return found.ToList();
+        }
+
+        ReplacePhysicalVolumesByLogicalVolumes(disk, found, options);
+        if (found.Count == 0)
+        {
+            // Only physical volumes without visible volumes: like pygrub, fall back to the start of the disk.
             found.AddWholeDisk();
+        }
+        else if (HasIsoPrimaryVolumeDescriptor(disk))
+        {
+            // A hybrid ISO: GRUB and the firmware may read the ISO 9660 file system from the whole disk.
+            found.InsertWholeDiskFirst();
         }
 
         return found.ToList();
+    }
+
+    /// <summary>
+    /// Looks for an LVM2 label in every partition typed as a physical volume (MBR 0x8E, GPT Linux LVM). A partition with
+    /// a label is replaced by the logical volumes of its volume group; one without stays a candidate.
+    /// </summary>
+    private static void ReplacePhysicalVolumesByLogicalVolumes(IBlockSource disk, CandidateList found, PartitionDiscoveryOptions options)
+    {
+        var physicalVolumes = new List<LvmPhysicalVolume>();
+        var labelled = new HashSet<string>(StringComparer.Ordinal);
+        foreach (PartitionCandidate candidate in found.ToList())
+        {
+            if (candidate.MbrType == MbrPartitionRecord.LinuxLvmType || candidate.GptType == GptPartitionEntry.LinuxLvmType)
+            {
+                LvmPhysicalVolume? pv = LvmPhysicalVolume.TryRead(disk, candidate.Offset, candidate.Length, options);
+                if (pv is not null)
+                {
+                    physicalVolumes.Add(pv);
+                    labelled.Add(candidate.GrubName);
+                }
+            }
+        }
+
+        if (physicalVolumes.Count > 0)
+        {
+            found.RemoveAll(c => labelled.Contains(c.GrubName));
+            LvmVolumeGroups.AddLogicalVolumes(disk, physicalVolumes, found);
+        }
+    }
+
+    /// <summary>Whether any record has the GPT protective type 0xEE (as pygrub and Linux test), which makes the disk a GPT disk.</summary>
+    private static bool IsProtectiveOrHybrid(MasterBootRecord mbr)
+    {
+        foreach (MbrPartitionRecord record in mbr.Records)
+        {
+            if (record.OsType == MbrPartitionRecord.GptProtectiveType)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether an ISO 9660 primary volume descriptor sits at byte 32768.</summary>
+    private static bool HasIsoPrimaryVolumeDescriptor(IBlockSource disk)
+    {
+        if (disk.Length < Iso9660VolumeDescriptor.PrimaryOffset + Iso9660VolumeDescriptor.Size)
+        {
+            return false;
+        }
+
+        Span<byte> header = stackalloc byte[Iso9660VolumeDescriptor.Size];
+        disk.ReadStructure(Iso9660VolumeDescriptor.PrimaryOffset, header, Iso9660VolumeDescriptor.StructureName);
+        return Iso9660VolumeDescriptor.Parse(header, Iso9660VolumeDescriptor.PrimaryOffset, disk.Name).IsPrimary;
     }
 
     /// <summary>

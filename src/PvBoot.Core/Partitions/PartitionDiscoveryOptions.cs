@@ -23,4 +23,11 @@ public sealed record PartitionDiscoveryOptions
 
     /// <summary>The most segments one logical volume may have. Default 1024.</summary>
     public int MaxLvmSegments { get; init; } = 1024;
+
+    /// <summary>
+    /// Whether logical volumes PvBoot cannot read (striped, mirrored, RAID, thin, or on a physical volume of another
+    /// disk) are left out instead of failing the whole discovery with an <see cref="ImageProblem.Unsupported"/>
+    /// <see cref="CorruptImageException"/>. Default <see langword="false"/>: the caller learns which volume is unreadable.
+    /// </summary>
+    public bool SkipUnsupportedVolumes { get; init; }
 }

@@ -15,8 +15,29 @@ internal sealed record ConfigLocation(IBootConfigParser Parser, string Path);
 /// </summary>
 internal static class ConfigSearch
 {
+    /// <summary>The number of extlinux locations pygrub itself searches (the first entries of the syslinux list).</summary>
+    private const int PygrubExtlinuxPaths = 5;
+
+    private static readonly Grub2ConfigParser Grub2 = new();
+    private static readonly Syslinux.SyslinuxConfigParser Syslinux = new();
+    private static readonly Legacy.GrubLegacyConfigParser GrubLegacy = new();
+    private static readonly Lilo.LiloConfigParser Lilo = new();
+    private static readonly BlsConfigParser Bls = new();
+
+    /// <summary>GRUB 2 configurations on an EFI system partition, usually a <c>configfile</c> of the real one.</summary>
+    private static readonly string[] EfiStubs = ["/boot/efi/EFI/*/grub.cfg", "/EFI/*/grub.cfg"];
+
     /// <summary>The search order.</summary>
-    public static IReadOnlyList<ConfigLocation> Locations { get; } = [];
+    public static IReadOnlyList<ConfigLocation> Locations { get; } =
+    [
+        .. Grub2.ConfigPaths.Select(p => new ConfigLocation(Grub2, p)),
+        .. Syslinux.ConfigPaths.Take(PygrubExtlinuxPaths).Select(p => new ConfigLocation(Syslinux, p)),
+        .. GrubLegacy.ConfigPaths.Select(p => new ConfigLocation(GrubLegacy, p)),
+        .. Syslinux.ConfigPaths.Skip(PygrubExtlinuxPaths).Select(p => new ConfigLocation(Syslinux, p)),
+        .. Lilo.ConfigPaths.Select(p => new ConfigLocation(Lilo, p)),
+        .. EfiStubs.Select(p => new ConfigLocation(Grub2, p)),
+        .. Bls.ConfigPaths.Select(p => new ConfigLocation(Bls, p)),
+    ];
 
     /// <summary>Finds the first configuration in <paramref name="fs"/> and evaluates it.</summary>
     /// <returns>The selection, or <see langword="null"/> when the file system holds no configuration.</returns>
@@ -32,21 +53,52 @@ internal static class ConfigSearch
                 }
 
                 explanation.Add($"({device}): using {location.Parser.Format} configuration {path}");
-                var context = new BootConfigContext
+                BootSelection selection = Parse(location.Parser, fs, device, path, devices, options);
+                if (ReferenceEquals(location.Parser, Grub2))
                 {
-                    FileSystem = fs,
-                    DeviceName = device,
-                    ConfigPath = path,
-                    Devices = devices,
-                    Options = options.Config,
-                    Logger = options.Logger,
-                };
-                return location.Parser.Parse(context);
+                    selection = CompareWithMenuLst(selection, fs, device, devices, options, explanation);
+                }
+
+                return selection;
             }
         }
 
         explanation.Add($"({device}): no boot configuration found");
         return null;
+    }
+
+    private static BootSelection Parse(IBootConfigParser parser, IFileSystemReader fs, string device, string path, IBootDeviceMap devices, GuestBootOptions options)
+        => parser.Parse(new BootConfigContext
+        {
+            FileSystem = fs,
+            DeviceName = device,
+            ConfigPath = path,
+            Devices = devices,
+            Options = options.Config,
+            Logger = options.Logger,
+        });
+
+    /// <summary>
+    /// A guest with both grub.cfg and a GRUB legacy menu.lst boots grub.cfg (an installed GRUB 2 reads it); the
+    /// explanation says when menu.lst would have booted something else. A menu.lst that cannot be read changes nothing.
+    /// </summary>
+    private static BootSelection CompareWithMenuLst(BootSelection grubCfg, IFileSystemReader fs, string device, IBootDeviceMap devices, GuestBootOptions options, List<string> explanation)
+    {
+        string? menuLst = GrubLegacy.ConfigPaths.FirstOrDefault(p => fs.Lookup(PathBytes.FromConfigText(p)) is not null);
+        if (menuLst is null)
+        {
+            return grubCfg;
+        }
+
+        try
+        {
+            return ConfigPrecedence.PreferGrub2(grubCfg, Parse(GrubLegacy, fs, device, menuLst, devices, options));
+        }
+        catch (ConfigSyntaxException error)
+        {
+            explanation.Add($"({device}): {menuLst} also exists but cannot be parsed ({error.Message}); it does not matter because GRUB 2 reads grub.cfg");
+            return grubCfg;
+        }
     }
 
     /// <summary>Expands <c>*</c> components against the directories that exist, in on-disk order.</summary>

@@ -226,7 +226,18 @@ public sealed class GuestBoot : IDisposable
     private static GuestBoot Open(IBlockSource disk, FileBlockSource? owned, GuestBootOptions options)
     {
         var explanation = new List<string>();
-        IReadOnlyList<PartitionCandidate> candidates = PartitionDiscovery.Discover(disk);
+        IReadOnlyList<PartitionCandidate> candidates;
+        try
+        {
+            candidates = PartitionDiscovery.Discover(disk);
+        }
+        catch (CorruptImageException unsupported) when (unsupported.Kind == ImageProblem.Unsupported)
+        {
+            // A striped or thin volume elsewhere on the disk must not stop a plain /boot partition from booting.
+            explanation.Add($"{unsupported.Message}; that volume is left out");
+            candidates = PartitionDiscovery.Discover(disk, new PartitionDiscoveryOptions { SkipUnsupportedVolumes = true });
+        }
+
         if (options.PartitionOffset is long offset)
         {
             candidates = [.. candidates.Where(c => c.Offset == offset && c.Scheme != PartitionScheme.Lvm)];

@@ -28,12 +28,9 @@ internal static class PartitionFixtures
         return result;
     }
 
-    /// <summary>Runs discovery over a fixture image file.</summary>
+    /// <summary>Runs discovery over a fixture image file, held in memory so the candidates stay readable.</summary>
     public static IReadOnlyList<PartitionCandidate> Discover(string path, PartitionDiscoveryOptions? options = null)
-    {
-        using var disk = new FileBlockSource(path);
-        return PartitionDiscovery.Discover(disk, options);
-    }
+        => PartitionDiscovery.Discover(new MemoryBlockSource(File.ReadAllBytes(path), path), options);
 
     /// <summary>Checks that every recorded payload (manifest path = GRUB name) is found at the start of that candidate.</summary>
     public static void AssertPayloads(string image, IReadOnlyList<PartitionCandidate> candidates)
