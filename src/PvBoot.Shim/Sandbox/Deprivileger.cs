@@ -113,6 +113,12 @@ internal static class Deprivileger
 
     private static void SetLimit(int resource, ulong value)
     {
+        // Never raise a limit the caller set lower (ulimit -f, for instance).
+        if (Libc.GetRLimit(resource, out Libc.RLimit current) == 0)
+        {
+            value = Math.Min(value, current.Current);
+        }
+
         var limit = new Libc.RLimit { Current = value, Maximum = value };
         Check(Libc.SetRLimit(resource, limit), "setrlimit " + resource.ToString(CultureInfo.InvariantCulture));
     }
