@@ -14,6 +14,9 @@ public sealed partial class PygrubImageTests
 {
     private static readonly Lazy<(string Image, byte[] Kernel, byte[] Initrd)> Disk = new(MakeImage);
 
+    /// <summary>The image (made once per run).</summary>
+    internal static string Image => Disk.Value.Image;
+
     [GeneratedRegex("boot_(kernel|ramdisk)\\.[a-z0-9_]{8}")]
     private static partial Regex TempName();
 
