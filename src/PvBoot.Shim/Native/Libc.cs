@@ -5,7 +5,7 @@ namespace PvBoot.Shim.Native;
 /// <summary>The libc calls the shim needs (Linux, glibc), declared with source-generated marshalling (AOT-safe).</summary>
 internal static partial class Libc
 {
-    private const string Library = "libc";
+    private const string Library = "libc.so.6";
 
     /// <summary><c>O_WRONLY</c>.</summary>
     public const int O_WRONLY = 0x1;

@@ -11,19 +11,19 @@ namespace PvBoot.Shim.Tests.Menu;
 [NonParallelizable]
 public sealed partial class PseudoTerminalTests
 {
-    [LibraryImport("libc", EntryPoint = "openpty", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "openpty", SetLastError = true)]
     private static partial int OpenPty(out int master, out int slave, nint name, nint termios, nint size);
 
-    [LibraryImport("libc", EntryPoint = "tcgetattr", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "tcgetattr", SetLastError = true)]
     private static partial int TcGetAttr(int fd, Span<byte> termios);
 
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "write", SetLastError = true)]
     private static partial nint Write(int fd, ReadOnlySpan<byte> buffer, nint count);
 
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "read", SetLastError = true)]
     private static partial nint Read(int fd, Span<byte> buffer, nint count);
 
-    [LibraryImport("libc", EntryPoint = "close")]
+    [LibraryImport("libc.so.6", EntryPoint = "close")]
     private static partial int Close(int fd);
 
     [Test]
