@@ -65,6 +65,37 @@ public sealed partial class PygrubImageTests
         });
     }
 
+    [Test]
+    public void XendFifoIsReadWhileRunningAndLibxlFileAfterExit()
+    {
+        (string image, byte[] kernel, _) = Disk.Value;
+        string directory = ShimBinary.NewDirectory("callers");
+
+        // xend: --output is a FIFO that the caller reads while the boot loader runs.
+        string fifo = Path.Combine(directory, "xend.fifo");
+        Assert.That(Tool.Run("mkfifo", [fifo]).ExitCode, Is.Zero);
+        var read = Task.Run(() => File.ReadAllText(fifo));
+        ToolResult xend = Tool.Run(ShimBinary.Path, ["-q", "--output=" + fifo, "--output-directory=" + directory, image]);
+        Assert.That(read.Wait(20_000), Is.True, "nothing came through the FIFO");
+        Assert.That(xend.ExitCode, Is.Zero, xend.Stderr);
+        Assert.That(read.Result, Does.Match("^linux \\(kernel '[^']*/boot_kernel\\.[a-z0-9_]{8}'\\)\\(ramdisk '[^']*/boot_ramdisk\\.[a-z0-9_]{8}'\\)\\(args 'root=/dev/xvda1 ro quiet'\\)$"));
+
+        // libxl: a pre-created empty file, simple0, read after exit (libxl then unlinks the reported files).
+        string output = Path.Combine(directory, "bootloader.out");
+        File.WriteAllBytes(output, []);
+        ToolResult libxl = Tool.Run(ShimBinary.Path, ["--runas=4321", "--quiet", "--output=" + output, "--output-format=simple0", "--output-directory=" + directory, image]);
+        Assert.That(libxl.ExitCode, Is.Zero, libxl.Stderr);
+        string[] items = Encoding.UTF8.GetString(File.ReadAllBytes(output)).Split('\0');
+        Assert.Multiple(() =>
+        {
+            Assert.That(libxl.Stdout, Is.Empty);
+            Assert.That(items[0], Does.StartWith("kernel " + directory + "/boot_kernel."));
+            Assert.That(File.ReadAllBytes(items[0]["kernel ".Length..]), Is.EqualTo(kernel));
+            Assert.That(items[1], Does.StartWith("ramdisk " + directory + "/boot_ramdisk."));
+            Assert.That(items[2..], Is.EqualTo(new[] { "args root=/dev/xvda1 ro quiet", string.Empty, string.Empty }));
+        });
+    }
+
     private static (int Code, string Stdout, string Directory) Run(string program, string options, string image)
     {
         string directory = ShimBinary.NewDirectory("image-run");
