@@ -72,7 +72,7 @@ internal sealed class BootRun(PygrubOptions options, TextWriter stdout, TextWrit
             {
                 foreach (BootEntry entry in selection.Menu)
                 {
-                    stdout.Write(ListingOf(entry, session.BootDevice));
+                    stdout.Write(ListingOf(entry));
                 }
 
                 stdout.Flush();
@@ -164,10 +164,10 @@ internal sealed class BootRun(PygrubOptions options, TextWriter stdout, TextWrit
         return new RunResult(ExitCode.Success, ramdiskOut is not null);
     }
 
-    /// <summary>pygrub's <c>-l</c> block for one entry.</summary>
-    internal static string ListingOf(BootEntry entry, string bootDevice)
+    /// <summary>pygrub's <c>-l</c> block for one entry; <c>root:</c> comes from the entry's own root line, as in pygrub.</summary>
+    internal static string ListingOf(BootEntry entry)
     {
-        string root = PygrubRoot(entry.Kernel?.Device ?? bootDevice);
+        string root = PygrubRoot(RootLineOf(entry));
         var text = new StringBuilder();
         text.Append("title: ").Append(entry.Title).Append('\n');
         text.Append("  root: ").Append(root).Append('\n');
@@ -179,6 +179,26 @@ internal sealed class BootRun(PygrubOptions options, TextWriter stdout, TextWrit
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The device of the entry's <c>set root=…</c> (GRUB 2) or <c>root …</c> (GRUB legacy) line, or <see langword="null"/>.</summary>
+    internal static string? RootLineOf(BootEntry entry)
+    {
+        string? root = null;
+        foreach (string raw in entry.Lines)
+        {
+            string line = raw.Trim();
+            if (line.StartsWith("set root=", StringComparison.Ordinal))
+            {
+                root = line["set root=".Length..].Trim('\'', '"');
+            }
+            else if (line.StartsWith("root ", StringComparison.Ordinal) || line.StartsWith("rootnoverify ", StringComparison.Ordinal))
+            {
+                root = line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..].Trim().Trim('(', ')');
+            }
+        }
+
+        return root;
     }
 
     /// <summary>pygrub's <c>d0p1</c> spelling of a GRUB device such as <c>hd0,msdos1</c>; <c>None</c> when it has none.</summary>

@@ -171,7 +171,9 @@ internal static class Pygrub
                         "pass -q or --entry=N for a non-interactive run (libxl runs the boot loader on a pty)");
                 }
 
-                terminal = RawTerminal.Open(0, 1);
+                // Draw on standard output when it is the terminal (as pygrub's curses does); when it is redirected,
+                // draw on the terminal of standard input so the menu never mixes with the result.
+                terminal = RawTerminal.Open(0, RawTerminal.IsTerminal(1) ? 1 : 0);
             }
 
             long fileCap = FileSizeCap();
@@ -181,7 +183,7 @@ internal static class Pygrub
                 uint uid = options.RunAs is int runAs and > 0 ? (uint)runAs : nobodyUid;
                 uint gid = options.RunAs is int runAsGid and > 0 ? (uint)runAsGid : nobodyGid;
                 stderr.Flush();
-                SandboxState state = Deprivileger.Enter(sandboxDirectory, uid, gid, fileCap);
+                SandboxState state = Deprivileger.Enter(sandboxDirectory, uid, gid, fileCap, (int)Math.Ceiling(options.Deadline.TotalSeconds));
                 if (state.NamespaceProblem is not null)
                 {
                     logger.LogWarning("namespaces unavailable ({Problem}); running chrooted as uid {Uid} without them", state.NamespaceProblem, state.Uid);
@@ -200,7 +202,12 @@ internal static class Pygrub
             using IBootSession session = openSession(request);
             var run = new BootRun(options, stdout, stderr, logger)
             {
-                Menu = terminal is null ? null : selection => new BootMenu(selection, new MenuBounds()).Run(terminal),
+                Menu = terminal is null ? null : selection =>
+                {
+                    MenuResult picked = new BootMenu(selection, new MenuBounds()).Run(terminal);
+                    terminal.Restore();
+                    return picked;
+                },
             };
             RunResult result = run.Execute(session, outputs);
             terminal?.Dispose();

@@ -43,7 +43,7 @@ internal sealed class BootMenu(BootSelection selection, MenuBounds bounds, Func<
 
     private readonly Func<long> now = clock ?? (() => Environment.TickCount64);
     private readonly IReadOnlyList<BootEntry> menu = selection.Menu;
-    private int selected;
+    private int selected = selection.Chosen is null ? 0 : Math.Max(0, IndexIn(selection.Menu, selection.Chosen));
     private int first;
     private long idleDeadline;
     private bool touched;
@@ -56,7 +56,6 @@ internal sealed class BootMenu(BootSelection selection, MenuBounds bounds, Func<
             return new MenuResult(selection.Chosen, null, "empty");
         }
 
-        selected = selection.Chosen is null ? 0 : Math.Max(0, IndexOf(selection.Chosen));
         double? timeout = selection.TimeoutSeconds;
         if (timeout is <= 0)
         {
@@ -141,8 +140,8 @@ internal sealed class BootMenu(BootSelection selection, MenuBounds bounds, Func<
         }
     }
 
-    /// <summary>Renders the main screen (for tests and for <see cref="Run"/>).</summary>
-    internal string RenderMain(int? secondsLeft)
+    /// <summary>The main screen (for tests and for <see cref="Run"/>).</summary>
+    internal ScreenText BuildMain(int? secondsLeft)
     {
         var screen = new ScreenText();
         screen.Put(1, 4, "pyGRUB (PvBoot)");
@@ -162,7 +161,7 @@ internal sealed class BootMenu(BootSelection selection, MenuBounds bounds, Func<
             int index = first + row;
             string text = MenuText.Fit(menu[index].Title, TextWidth);
             screen.Put(BoxTop + 1 + row, BoxLeft + 1, index == selected ? ">" : " ");
-            screen.Put(BoxTop + 1 + row, BoxLeft + 2, text, reverse: index == selected);
+            screen.Put(BoxTop + 1 + row, BoxLeft + 3, text, reverse: index == selected);
         }
 
         screen.Put(HelpTop, 5, "Use the ^ and v keys to select which entry is highlighted.");
@@ -174,10 +173,10 @@ internal sealed class BootMenu(BootSelection selection, MenuBounds bounds, Func<
             screen.Put(CountdownRow, 5, string.Create(CultureInfo.InvariantCulture, $"Will boot selected entry in {left,2} seconds"));
         }
 
-        return screen.Render();
+        return screen;
     }
 
-    private void DrawMain(ITerminal terminal, int? secondsLeft) => terminal.Write(RenderMain(secondsLeft));
+    private void DrawMain(ITerminal terminal, int? secondsLeft) => terminal.Write(BuildMain(secondsLeft).Render());
 
     private Key NextKey(ITerminal terminal, long? countdownEnd)
     {
@@ -202,7 +201,7 @@ internal sealed class BootMenu(BootSelection selection, MenuBounds bounds, Func<
 
     private void Move(int delta) => selected = Math.Clamp(selected + delta, 0, menu.Count - 1);
 
-    private int IndexOf(BootEntry entry)
+    private static int IndexIn(IReadOnlyList<BootEntry> menu, BootEntry entry)
     {
         for (int i = 0; i < menu.Count; i++)
         {
@@ -231,7 +230,7 @@ internal sealed class BootMenu(BootSelection selection, MenuBounds bounds, Func<
                 string text = MenuText.Sanitize(lines[index]);
                 text = text.Length > TextWidth ? text[..(TextWidth - 1)] + ">" : text.PadRight(TextWidth);
                 screen.Put(BoxTop + 1 + row, BoxLeft + 1, index == current ? ">" : " ");
-                screen.Put(BoxTop + 1 + row, BoxLeft + 2, text, reverse: index == current);
+                screen.Put(BoxTop + 1 + row, BoxLeft + 3, text, reverse: index == current);
             }
 
             screen.Put(HelpTop, 5, "Use the ^ and v keys to select which entry is highlighted.");

@@ -5,7 +5,7 @@ namespace PvBoot.Shim.Native;
 /// <summary>The libc calls the shim needs (Linux, glibc), declared with source-generated marshalling (AOT-safe).</summary>
 internal static partial class Libc
 {
-    private const string Library = "libc";
+    private const string Library = "libc.so.6";
 
     /// <summary><c>O_WRONLY</c>.</summary>
     public const int O_WRONLY = 0x1;
@@ -69,6 +69,9 @@ internal static partial class Libc
 
     /// <summary><c>MS_PRIVATE</c>.</summary>
     public const ulong MS_PRIVATE = 1 << 18;
+
+    /// <summary><c>RLIMIT_CPU</c>.</summary>
+    public const int RLIMIT_CPU = 0;
 
     /// <summary><c>RLIMIT_FSIZE</c>.</summary>
     public const int RLIMIT_FSIZE = 1;

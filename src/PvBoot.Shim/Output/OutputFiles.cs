@@ -76,7 +76,8 @@ internal sealed class OutputFiles : IDisposable
     {
         for (int attempt = 0; attempt < Attempts; attempt++)
         {
-            string path = Path.Combine(directory, prefix + (suffixes ?? RandomNameSuffix)());
+            // mkstemp returns os.path.abspath of the name, which pygrub reports.
+            string path = Path.GetFullPath(Path.Combine(directory, prefix + (suffixes ?? RandomNameSuffix)()));
             int fd = Libc.Open(path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW, Convert.ToInt32("600", 8));
             if (fd >= 0)
             {

@@ -16,7 +16,7 @@ internal sealed class SandboxException(string message) : Exception(message);
 /// <summary>
 /// Drops a root process's privileges as pygrub's <c>--runas</c> does, and more: chroot into an empty read-only
 /// directory, new mount/IPC/network/PID namespaces, rlimits (no processes, no core dumps, no locked memory, no
-/// message queues, a file-size cap, an address-space cap), no new privileges, then groups, gid and uid.
+/// message queues, a file-size cap, an address-space cap, a CPU-time cap), no new privileges, then groups, gid and uid.
 /// </summary>
 /// <remarks>
 /// The calls are made on the main thread of a multi-threaded .NET process. <c>chroot</c> comes first so that every
@@ -61,7 +61,7 @@ internal static class Deprivileger
 
     /// <summary>Enters the sandbox. Call only as root, after opening every descriptor the run needs.</summary>
     /// <exception cref="SandboxException">A step that must succeed failed (chroot, limits, uid change).</exception>
-    public static SandboxState Enter(string emptyDirectory, uint uid, uint gid, long fileSizeLimit)
+    public static SandboxState Enter(string emptyDirectory, uint uid, uint gid, long fileSizeLimit, int cpuSeconds)
     {
         ulong addressSpace = checked(CurrentAddressSpace() + (ulong)AddressSpaceHeadroom);
         Check(Libc.Chroot(emptyDirectory), "chroot " + emptyDirectory);
@@ -79,6 +79,7 @@ internal static class Deprivileger
         SetLimit(Libc.RLIMIT_MSGQUEUE, 0);
         SetLimit(Libc.RLIMIT_FSIZE, (ulong)fileSizeLimit);
         SetLimit(Libc.RLIMIT_AS, addressSpace);
+        SetLimit(Libc.RLIMIT_CPU, (ulong)cpuSeconds);
         Check(Libc.Prctl(Libc.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
         Check(Libc.Prctl(Libc.PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)");
 
@@ -112,6 +113,12 @@ internal static class Deprivileger
 
     private static void SetLimit(int resource, ulong value)
     {
+        // Never raise a limit the caller set lower (ulimit -f, for instance).
+        if (Libc.GetRLimit(resource, out Libc.RLimit current) == 0)
+        {
+            value = Math.Min(value, current.Current);
+        }
+
         var limit = new Libc.RLimit { Current = value, Maximum = value };
         Check(Libc.SetRLimit(resource, limit), "setrlimit " + resource.ToString(CultureInfo.InvariantCulture));
     }

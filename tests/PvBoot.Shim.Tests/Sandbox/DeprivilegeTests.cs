@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using PvBoot.Testing;
+
+namespace PvBoot.Shim.Tests.Sandbox;
+
+/// <summary>
+/// The published binary run as root: the worker child drops to nobody (or --runas), sees an empty root, and the
+/// parent's deadline and cleanup hold when the child blocks or is killed (O4).
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class DeprivilegeTests
+{
+    [Test]
+    public void ChildRunsAsNobodyInAnEmptyRootWithNamespaces()
+    {
+        ShimBinary.RequireRoot();
+        string directory = ShimBinary.NewDirectory("depriv");
+        ToolResult result = Tool.Run(ShimBinary.Path, ["-q", "--explain", "--output-directory=" + directory, Output.OutputFilesTests.ImageFile()]);
+        string nobody = File.ReadLines("/etc/passwd").First(l => l.StartsWith("nobody:", StringComparison.Ordinal)).Split(':')[2];
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Stderr, Does.Contain($"explain: sandbox: uid {nobody}, gid "));
+            Assert.That(result.Stderr, Does.Contain("namespaces unshared, root directory entries 0, /etc/passwd invisible"));
+            Assert.That(result.ExitCode, Is.EqualTo(1), "a blank disk has no boot partition");
+            Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty, "outputs or the sandbox directory left behind");
+        });
+    }
+
+    [Test]
+    public void RunasUidIsTheChildsUid()
+    {
+        ShimBinary.RequireRoot();
+        string directory = ShimBinary.NewDirectory("runas");
+        ToolResult result = Tool.Run(ShimBinary.Path, ["--runas=4321", "-q", "--explain", "--output-directory=" + directory, Output.OutputFilesTests.ImageFile()]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Stderr, Does.Contain("explain: sandbox: uid 4321, gid 4321,"));
+            Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void NoDeprivKeepsRoot()
+    {
+        ShimBinary.RequireRoot();
+        string directory = ShimBinary.NewDirectory("nodepriv");
+        ToolResult result = Tool.Run(ShimBinary.Path, ["--no-depriv", "-q", "--explain", "--output-directory=" + directory, Output.OutputFilesTests.ImageFile()]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Stderr, Does.Not.Contain("explain: sandbox:"));
+            Assert.That(result.Stderr, Does.Contain("--no-depriv: the guest image is parsed as root"));
+        });
+    }
+
+    [Test]
+    public void O4_BlockedBackingDeviceHitsTheDeadline()
+    {
+        ShimBinary.RequireRoot();
+        string directory = ShimBinary.NewDirectory("blocked");
+        string fifo = Path.Combine(ShimBinary.NewDirectory("fifo"), "disk");
+        Assert.That(Tool.Run("mkfifo", [fifo]).ExitCode, Is.Zero);
+        var clock = Stopwatch.StartNew();
+        ToolResult result = Tool.Run(ShimBinary.Path, ["-q", "--deadline=2", "--output-directory=" + directory, fifo], timeoutSeconds: 30);
+        clock.Stop();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(124));
+            Assert.That(result.Stderr, Does.Contain("not done after 2 s").And.Contain("hint:"));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)));
+            Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty, "outputs left after the deadline");
+        });
+    }
+
+    [Test]
+    public void KillingTheChildLeavesNoOutputs()
+    {
+        ShimBinary.RequireRoot();
+        string directory = ShimBinary.NewDirectory("killed");
+        string fifo = Path.Combine(ShimBinary.NewDirectory("fifo"), "disk");
+        Assert.That(Tool.Run("mkfifo", [fifo]).ExitCode, Is.Zero);
+        var start = new ProcessStartInfo(ShimBinary.Path) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in new[] { "-q", "--output-directory=" + directory, fifo })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process parent = Process.Start(start)!;
+        int child = WaitForChild(parent.Id);
+        Assert.That(Directory.GetFiles(directory), Has.Length.EqualTo(2), "the parent made both output files before starting the child");
+        Assert.That(Tool.Run("kill", ["-KILL", child.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode, Is.Zero);
+        Assert.That(parent.WaitForExit(20_000), Is.True, "the parent did not notice the child's death");
+        string stderr = parent.StandardError.ReadToEnd();
+        Assert.Multiple(() =>
+        {
+            Assert.That(parent.ExitCode, Is.EqualTo(128 + 9));
+            Assert.That(stderr, Does.Contain("killed by signal 9"));
+            Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty, "outputs left after the child was killed");
+        });
+    }
+
+    [Test]
+    public void SigtermToTheParentAsLibxlSendsLeavesNoOutputs()
+    {
+        ShimBinary.RequireRoot();
+        string directory = ShimBinary.NewDirectory("sigterm");
+        string fifo = Path.Combine(ShimBinary.NewDirectory("fifo"), "disk");
+        Assert.That(Tool.Run("mkfifo", [fifo]).ExitCode, Is.Zero);
+        var start = new ProcessStartInfo(ShimBinary.Path) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in new[] { "-q", "--output-directory=" + directory, fifo })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process parent = Process.Start(start)!;
+        int child = WaitForChild(parent.Id);
+        Assert.That(Tool.Run("kill", ["-TERM", parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode, Is.Zero);
+        Assert.That(parent.WaitForExit(20_000), Is.True, "the parent did not end after SIGTERM");
+        Assert.Multiple(() =>
+        {
+            Assert.That(parent.ExitCode, Is.Not.Zero);
+            Assert.That(Directory.Exists($"/proc/{child}") && !File.ReadAllText($"/proc/{child}/stat").Contains(") Z ", StringComparison.Ordinal), Is.False, "the child outlived the parent");
+            Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty, "outputs left after SIGTERM");
+        });
+    }
+
+    private static int WaitForChild(int parent)
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            foreach (string task in Directory.Exists($"/proc/{parent}/task") ? Directory.GetDirectories($"/proc/{parent}/task") : [])
+            {
+                string children = File.Exists(task + "/children") ? File.ReadAllText(task + "/children").Trim() : string.Empty;
+                if (children.Length > 0)
+                {
+                    return int.Parse(children.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+
+            Thread.Sleep(50);
+        }
+
+        Assert.Fail("the worker child did not start");
+        return -1;
+    }
+}
