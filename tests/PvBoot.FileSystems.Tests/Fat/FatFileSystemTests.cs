@@ -65,6 +65,8 @@ public sealed class FatFileSystemTests
                 Assert.That(fs.Uuid, Is.EqualTo(uuid), name);
                 Assert.That(fs.Label, Is.EqualTo(label), name);
                 Assert.That(fs.FileSystemType, Is.EqualTo("fat"));
+                Assert.That(fs.Uuid, Is.EqualTo(Blkid(volume, "UUID").ToLowerInvariant()), "GRUB prints blkid's serial in lower case");
+                Assert.That(fs.Label, Is.EqualTo(Blkid(volume, "LABEL")));
             });
         }
     }
@@ -118,6 +120,28 @@ public sealed class FatFileSystemTests
             Assert.That(read, Is.EqualTo(Math.Min(buffer.Length, whole.Length - offset)));
             Assert.That(buffer.AsSpan(0, read).SequenceEqual(whole.AsSpan(offset, read)), Is.True, $"offset {offset}");
         }
+    }
+
+    [Test]
+    public void FatProbe_ClaimsTheEfiPartitionButNotHybridIsos()
+    {
+        foreach (FatIsoVolume iso in FatIsoVolume.Iso)
+        {
+            using var file = new PvBoot.Core.BlockSources.FileBlockSource(iso.ImagePath);
+            Assert.That(FatFileSystem.Matches(file), Is.False, iso.ManifestName);
+        }
+
+        FatIsoVolume efi = FatIsoVolume.Fat.Single(v => v.ManifestName == "iso-netinst-p2");
+        using var owner = Open(efi, efi.ImagePath, out FatFileSystem fs);
+        Assert.That(FileSystemProbes.TryOpen(fs.Source)?.FileSystemType, Is.EqualTo("fat"));
+        Assert.That(fs.Label, Is.EqualTo("EFIBOOT"));
+    }
+
+    private static string Blkid(FatIsoVolume volume, string tag)
+    {
+        (long offset, _) = volume.Range(volume.ImagePath);
+        ToolResult result = Tool.Run("blkid", ["-p", "-O", offset.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", "value", "-s", tag, volume.ImagePath]);
+        return System.Text.Encoding.UTF8.GetString(result.Stdout).Trim();
     }
 
     internal static IDisposable Open(FatIsoVolume volume, string imagePath, out FatFileSystem fs, FileSystemBudgets? budgets = null)
