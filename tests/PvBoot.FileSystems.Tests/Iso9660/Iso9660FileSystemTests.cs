@@ -42,17 +42,27 @@ public sealed class Iso9660FileSystemTests
         Assert.That(extract.ExitCode, Is.Zero, extract.Stderr);
         using var owner = Open(volume.ImagePath, out Iso9660FileSystem fs);
         int compared = 0;
-        foreach (string file in Directory.EnumerateFiles(target, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        int links = 0;
+        foreach (string file in Directory.EnumerateFileSystemEntries(target, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
             var info = new FileInfo(file);
-            if (info.LinkTarget is not null || (info.Attributes & FileAttributes.Directory) != 0)
-            {
-                continue;
-            }
-
             string path = "/" + Path.GetRelativePath(target, file).Replace('\\', '/');
             FileSystemEntry? entry = fs.Lookup(PathBytes.FromConfigText(path), followFinalSymlink: false);
             Assert.That(entry, Is.Not.Null, path);
+            if (info.LinkTarget is { } linkTarget)
+            {
+                Assert.That(entry!.Type, Is.EqualTo(FileSystemEntryType.Symlink), path);
+                Assert.That(System.Text.Encoding.UTF8.GetString(fs.ReadSymlinkTarget(entry)), Is.EqualTo(linkTarget), path);
+                links++;
+                continue;
+            }
+
+            if ((info.Attributes & FileAttributes.Directory) != 0)
+            {
+                Assert.That(entry!.Type, Is.EqualTo(FileSystemEntryType.Directory), path);
+                continue;
+            }
+
             if (entry!.Type != FileSystemEntryType.Regular)
             {
                 continue;
@@ -63,6 +73,7 @@ public sealed class Iso9660FileSystemTests
         }
 
         Assert.That(compared, Is.GreaterThanOrEqualTo(Fixtures.Manifest(volume.ManifestName).Count(e => !e.Path.StartsWith("/debian/", StringComparison.Ordinal))));
+        Assert.That(links, Is.GreaterThan(0), "the fixture's symlinks were compared");
     }
 
     [TestCaseSource(nameof(Volumes))]
