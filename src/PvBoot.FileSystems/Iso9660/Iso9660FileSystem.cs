@@ -108,6 +108,9 @@ internal sealed class Iso9660FileSystem : FileSystemReaderBase<IsoNode>
     /// <inheritdoc />
     protected override IsoNode RootNode => root;
 
+    /// <summary>Without Rock Ridge, names compare case-insensitively, as GRUB and Linux (<c>check=relaxed</c>) do.</summary>
+    protected override bool CaseInsensitiveNames => !rockRidge;
+
     /// <summary>Whether <paramref name="source"/> has an ISO9660 volume descriptor at sector 16.</summary>
     /// <param name="source">The candidate.</param>
     /// <returns><see langword="true"/> if the <c>CD001</c> identifier is there.</returns>
@@ -615,7 +618,17 @@ internal sealed class Iso9660FileSystem : FileSystemReaderBase<IsoNode>
             length--;
         }
 
-        return raw[..length];
+        // Plain ISO9660 names are upper case; GRUB and Linux (map=normal) show them in lower case.
+        byte[] name = raw[..length];
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (name[i] is >= (byte)'A' and <= (byte)'Z')
+            {
+                name[i] += 32;
+            }
+        }
+
+        return name;
     }
 
     private sealed class RecordInfo

@@ -24,6 +24,7 @@ internal sealed record FatIsoVolume(string ManifestName, string ImageName, int P
     [
         new("iso-plain", "iso-plain", 0, false),
         new("iso-joliet", "iso-joliet", 0, false),
+        new("iso-level2", "iso-level2", 0, false),
         new("iso-hybrid", "iso-hybrid", 0, false),
         new("iso-netinst", "iso-netinst", 0, false),
     ];

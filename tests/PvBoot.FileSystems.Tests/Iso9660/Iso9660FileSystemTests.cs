@@ -10,7 +10,7 @@ public sealed class Iso9660FileSystemTests
 {
     private static IEnumerable<TestCaseData> Volumes() => FatIsoVolume.Iso.Select(v => new TestCaseData(v).SetArgDisplayNames(v.ManifestName));
 
-    private static IEnumerable<TestCaseData> RockRidgeVolumes() => Volumes().Where(c => ((FatIsoVolume)c.Arguments[0]!).ManifestName != "iso-joliet");
+    private static IEnumerable<TestCaseData> RockRidgeVolumes() => Volumes().Where(c => ((FatIsoVolume)c.Arguments[0]!).ManifestName is not ("iso-joliet" or "iso-level2"));
 
     [TestCaseSource(nameof(Volumes))]
     public void EveryManifestFile_MatchesManifestHashAndGrubFstest(object volumeObject)
@@ -88,7 +88,7 @@ public sealed class Iso9660FileSystemTests
             Assert.That(fs.Uuid, Is.EqualTo(Blkid("UUID")).And.EqualTo("2023-11-14-22-13-20-00"));
             Assert.That(fs.Label, Is.EqualTo(Blkid("LABEL")).And.EqualTo("PVBOOT_ISO"));
             Assert.That(fs.FileSystemType, Is.EqualTo("iso9660"));
-            Assert.That(fs.HasRockRidge, Is.EqualTo(volume.ManifestName != "iso-joliet"));
+            Assert.That(fs.HasRockRidge, Is.EqualTo(volume.ManifestName is not ("iso-joliet" or "iso-level2")));
             Assert.That(fs.IsJoliet, Is.EqualTo(volume.ManifestName == "iso-joliet"));
         });
     }
@@ -134,6 +134,17 @@ public sealed class Iso9660FileSystemTests
         using var owner = Open(FatIsoVolume.Iso[1].ImagePath, out Iso9660FileSystem fs);
         FileSystemEntry root = fs.Lookup("/"u8)!;
         Assert.That(fs.ListDirectory(root).Select(l => l.DisplayName), Is.EquivalentTo(new[] { "boot", "Long Directory Name With Spaces" }));
+    }
+
+    [Test]
+    public void PlainIsoNames_LoseTheirVersion_AndMatchInAnyCase()
+    {
+        FatIsoVolume volume = FatIsoVolume.Iso.Single(v => v.ManifestName == "iso-level2");
+        using var owner = Open(volume.ImagePath, out Iso9660FileSystem fs);
+        Assert.That(fs.ListDirectory(fs.Lookup("/boot"u8)!).Select(l => l.DisplayName), Is.EquivalentTo(new[] { "grub", "vmlinuz", "initrd.img" }));
+        Assert.That(FatIsoVolume.ReadAll(fs, "/BOOT/VMLINUZ"), Is.EqualTo(FatIsoVolume.ReadAll(fs, "/boot/vmlinuz")));
+        ToolResult grub = Tool.Run("grub-fstest", [volume.ImagePath, "cat", "/BOOT/VMLINUZ"]);
+        Assert.That(grub.Stdout, Is.EqualTo(FatIsoVolume.ReadAll(fs, "/boot/vmlinuz")), "GRUB also matches plain names in any case");
     }
 
     [Test]
