@@ -129,6 +129,16 @@ public sealed class FatMustRefuseTests
     }
 
     [Test]
+    public void T2_VolumeLargerThanItsPartition_IsRefused()
+    {
+        string copy = Fixtures.WritableCopy(Fat32.ImageName, "totsec");
+        Patch.UInt32(copy, Fat32.Range(copy).Offset + FatBootSector.Layout.TotalSectors32, 0x7FFFFFFF);
+        using var source = new DisposableSource(Fat32, copy);
+        CorruptImageException error = Patch.Refused(() => FatFileSystem.Open(source.Source, FileSystemBudgets.Default));
+        Patch.AssertNames(error, FatBootSector.StructureName, "BPB_TotSec32", FatBootSector.Layout.TotalSectors32);
+    }
+
+    [Test]
     public void G5_HugeFileSize_ChainEndsEarly_IsRefused()
     {
         (string copy, FatNode node, FatFacts facts) = Prepare(Fat16, Kernel);
