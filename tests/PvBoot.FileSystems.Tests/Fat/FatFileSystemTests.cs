@@ -51,6 +51,7 @@ public sealed class FatFileSystemTests
         (string Name, int Bits, string Uuid, string Label)[] expected =
         [
             ("fat12", 12, "1a2b-3c4d", "FAT12VOL"),
+            ("fat12-4k-sectors", 12, "4b5c-6d7e", "SECTOR4K"),
             ("fat16-mbr", 16, "0fa7-1616", "FAT16BOOT"),
             ("fat32-mbr", 32, "0fa7-3232", "FAT32DATA"),
             ("fat32-esp-gpt", 32, "a5c1-1e55", "ESP"),
@@ -98,7 +99,7 @@ public sealed class FatFileSystemTests
     [Test]
     public void DotDot_NeverClimbsAboveTheRoot()
     {
-        FatIsoVolume volume = FatIsoVolume.Fat[3];
+        FatIsoVolume volume = FatIsoVolume.Fat.Single(v => v.ManifestName == "fat32-esp-gpt");
         using var owner = Open(volume, volume.ImagePath, out FatFileSystem fs);
         Assert.That(FatIsoVolume.ReadAll(fs, "/loader/../../../../vmlinuz-linux"), Is.EqualTo(FatIsoVolume.ReadAll(fs, "/vmlinuz-linux")));
         Assert.That(fs.Lookup("/../../etc/shadow"u8), Is.Null);
