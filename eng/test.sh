@@ -8,12 +8,14 @@ root=$(pwd)
 
 packages=(
   e2fsprogs xfsprogs btrfs-progs dosfstools mtools xorriso fdisk gdisk lvm2 zstd
-  grub-common grub-emu grub-pc-bin xen-utils-4.17 python3 hyperfine tmux debootstrap isolinux
+  grub-common grub-emu grub-pc-bin xen-utils-4.17 python3 hyperfine tmux debootstrap binutils time isolinux
+  grub-legacy
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+command -v npm >/dev/null || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "Installing: ${missing[*]}"
@@ -29,6 +31,11 @@ echo "Publishing the native-AOT pygrub (warnings are errors)"
 dotnet publish src/PvBoot.Shim -c Release -r linux-x64 -o out/pygrub -warnaserror -nologo -clp:ErrorsOnly \
   || { echo "AOT publish failed"; echo "0 passed, 1 failed"; exit 1; }
 export PVBOOT_PYGRUB="$root/out/pygrub/pygrub"
+
+echo "Building the release binary (glibc 2.17 floor) and the Debian package"
+PVBOOT_PORTABLE_PYGRUB=$(bash eng/publish-portable.sh) || { echo "portable build failed"; echo "0 passed, 1 failed"; exit 1; }
+PVBOOT_DEB=$(bash eng/make-deb.sh) || { echo "package build failed"; echo "0 passed, 1 failed"; exit 1; }
+export PVBOOT_PORTABLE_PYGRUB PVBOOT_DEB
 
 results="$root/out/test-results"
 rm -rf "$results"; mkdir -p "$results"

@@ -12,6 +12,9 @@ public static class FileSystemProbes
     /// </summary>
     public static IReadOnlyList<FileSystemProbe> All { get; } =
     [
+        new FileSystemProbe("ext2", Ext.ExtFileSystem.Matches, Ext.ExtFileSystem.Open),
+        new FileSystemProbe("xfs", Xfs.XfsFileSystem.Matches, Xfs.XfsFileSystem.Open),
+        new FileSystemProbe("btrfs", Btrfs.BtrfsFileSystem.Matches, Btrfs.BtrfsFileSystem.Open),
         new FileSystemProbe("iso9660", Iso9660.Iso9660FileSystem.Matches, Iso9660.Iso9660FileSystem.Open),
         new FileSystemProbe("fat", Fat.FatFileSystem.Matches, Fat.FatFileSystem.Open),
     ];

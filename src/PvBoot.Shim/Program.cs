@@ -3,5 +3,5 @@ namespace PvBoot.Shim;
 /// <summary>The <c>pygrub</c> entry point.</summary>
 internal static class Program
 {
-    private static int Main(string[] args) => Pygrub.Run(args, Console.Out, Console.Error);
+    private static int Main(string[] args) => Pygrub.Entry(args);
 }

@@ -1,18 +1,428 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Pipes;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Win32.SafeHandles;
+using PvBoot.Core;
+using PvBoot.Core.Boot;
+using PvBoot.Grub2;
+using PvBoot.Shim.Boot;
+using PvBoot.Shim.CommandLine;
+using PvBoot.Shim.Menu;
+using PvBoot.Shim.Native;
+using PvBoot.Shim.Output;
+using PvBoot.Shim.Sandbox;
+
 namespace PvBoot.Shim;
 
-/// <summary>pygrub's command-line contract.</summary>
+/// <summary>
+/// pygrub's command-line contract. The process that the toolstack starts (the parent) parses the command line, makes
+/// the output directory and files, opens <c>--output</c>, then re-executes itself as a child that opens the image,
+/// deprivileges (when run as root) and does the work through the inherited descriptors. The parent enforces the
+/// wall-clock deadline, removes the outputs on any failure and returns the child's exit code.
+/// </summary>
 internal static class Pygrub
 {
-    /// <summary>The usage line pygrub prints on stderr for <c>-h</c> and for malformed options.</summary>
-    public const string UsageFormat =
-        "Usage: {0} [-q|--quiet] [-i|--interactive] [-l|--list-entries] [-n|--not-really] [--output=] [--kernel=] [--ramdisk=] [--args=] [--entry=] [--output-directory=] [--output-format=sxp|simple|simple0] [--runas=] [--offset=] <image>";
+    /// <summary>The first argument that makes the process the worker child.</summary>
+    public const string ChildFlag = "--pvboot-internal-child";
 
-    /// <summary>Runs pygrub with <paramref name="args"/>; returns the exit code.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The GC heap limit of the deprivileged child (pygrub caps its address space at 256 MiB).</summary>
+    public const long ChildHeapLimit = 256L << 20;
+
+    /// <summary>The process entry: the parent or, with <see cref="ChildFlag"/>, the child.</summary>
+    public static int Entry(string[] args)
     {
-        _ = stdout;
-        _ = args;
-        stderr.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, UsageFormat, Environment.GetCommandLineArgs()[0]));
-        return 1;
+        _ = Libc.Signal(Libc.SIGXFSZ, Libc.SIG_IGN);
+        if (args.Length > 0 && args[0] == ChildFlag)
+        {
+            return (int)ChildMain(args);
+        }
+
+        string programName = Environment.GetCommandLineArgs() is [string first, ..] ? first : "pygrub";
+        return (int)Run(args, programName, Console.Out, Console.Error, GuestBootSession.Open, supervise: true);
+    }
+
+    /// <summary>Runs pygrub: in-process when <paramref name="supervise"/> is false (tests), else through a child.</summary>
+    public static ExitCode Run(
+        IReadOnlyList<string> args,
+        string programName,
+        TextWriter stdout,
+        TextWriter stderr,
+        Func<BootSessionRequest, IBootSession> openSession,
+        bool supervise)
+    {
+        ParseOutcome parsed = PygrubOptions.Parse(
+            args, programName, Environment.GetEnvironmentVariable("POSIXLY_CORRECT") is { Length: > 0 }, Directory.Exists);
+        if (parsed.Options is not PygrubOptions options)
+        {
+            stdout.Write(parsed.Stdout);
+            stdout.Flush();
+            stderr.Write(parsed.Stderr);
+            stderr.Flush();
+            return parsed.Code;
+        }
+
+        using ILoggerFactory loggers = CreateLoggers(options.Debug);
+        ILogger logger = loggers.CreateLogger("pygrub");
+        try
+        {
+            if (!options.OutputDirectoryGiven)
+            {
+                EnsureDefaultOutputDirectory(options.OutputDirectory);
+            }
+
+            bool makeFiles = !options.NotReally && !options.ListEntries && !options.IsConfig;
+            using OutputFiles files = OutputFiles.Create(options.OutputDirectory, makeFiles, options.Output);
+            var outputs = new RunOutputs(files.KernelFd, files.KernelPath, files.RamdiskFd, files.RamdiskPath, files.OutputFd);
+            RunResult result = supervise
+                ? Supervise(args, programName, options, outputs, stderr, logger)
+                : Work(options, outputs, stdout, stderr, logger, openSession, sandboxDirectory: null);
+            if (result.Code == ExitCode.Success)
+            {
+                files.Commit(result.RamdiskUsed);
+            }
+
+            return result.Code;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Report(e, options, stderr);
+        }
+    }
+
+    /// <summary>The child: reads the descriptors the parent passed, then does the work.</summary>
+    private static ExitCode ChildMain(string[] args)
+    {
+        // ChildFlag kernelFd kernelPath ramdiskFd ramdiskPath outputFd statusFd sandboxDir programName -- args...
+        int Fd(int index) => int.Parse(args[index], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        string? Text(int index) => args[index].Length == 0 ? null : args[index];
+        var outputs = new RunOutputs(Fd(1), Text(2), Fd(3), Text(4), Fd(5));
+        int statusFd = Fd(6);
+        string? sandbox = Text(7);
+        string programName = args[8];
+        string[] original = args[10..];
+        ParseOutcome parsed = PygrubOptions.Parse(original, programName, false, _ => true);
+        if (parsed.Options is not PygrubOptions options)
+        {
+            Console.Error.Write(parsed.Stderr);
+            return parsed.Code;
+        }
+
+        // Start the runtime's console and signal machinery (and the logger's thread) while threads may still be made:
+        // the sandbox's RLIMIT_NPROC of 0 forbids new threads.
+        PosixSignalRegistration.Create(PosixSignal.SIGCONT, _ => { }).Dispose();
+        using ILoggerFactory loggers = CreateLoggers(options.Debug);
+        ILogger logger = loggers.CreateLogger("pygrub");
+        logger.LogDebug("worker started");
+        try
+        {
+            RunResult result = Work(options, outputs, Console.Out, Console.Error, logger, GuestBootSession.Open, sandbox);
+            if (result.Code == ExitCode.Success && result.RamdiskUsed && statusFd >= 0)
+            {
+                Libc.WriteAll(statusFd, "ramdisk\n"u8);
+            }
+
+            return result.Code;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Report(e, options, Console.Error);
+        }
+        finally
+        {
+            Console.Out.Flush();
+        }
+    }
+
+    /// <summary>The work on the guest: open the image, deprivilege (when <paramref name="sandboxDirectory"/> is set), run.</summary>
+    private static RunResult Work(
+        PygrubOptions options,
+        RunOutputs outputs,
+        TextWriter stdout,
+        TextWriter stderr,
+        ILogger logger,
+        Func<BootSessionRequest, IBootSession> openSession,
+        string? sandboxDirectory)
+    {
+        SafeFileHandle image;
+        try
+        {
+            image = File.OpenHandle(options.Image, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ShimException(
+                $"cannot open the image {options.Image}: {e.Message}",
+                "check the disk path; libxl passes the domain's first disk to the boot loader");
+        }
+
+        bool needsMenu = options.Interactive && !options.ListEntries && options.Kernel is null;
+        RawTerminal? terminal = null;
+        try
+        {
+            if (needsMenu)
+            {
+                if (!RawTerminal.IsTerminal(0))
+                {
+                    throw new ShimException(
+                        "standard input is not a terminal, so the boot menu cannot run",
+                        "pass -q or --entry=N for a non-interactive run (libxl runs the boot loader on a pty)");
+                }
+
+                terminal = RawTerminal.Open(0, 1);
+            }
+
+            long fileCap = FileSizeCap();
+            if (sandboxDirectory is not null)
+            {
+                (uint nobodyUid, uint nobodyGid) = Deprivileger.Nobody();
+                uint uid = options.RunAs is int runAs and > 0 ? (uint)runAs : nobodyUid;
+                uint gid = options.RunAs is int runAsGid and > 0 ? (uint)runAsGid : nobodyGid;
+                stderr.Flush();
+                SandboxState state = Deprivileger.Enter(sandboxDirectory, uid, gid, fileCap);
+                if (state.NamespaceProblem is not null)
+                {
+                    logger.LogWarning("namespaces unavailable ({Problem}); running chrooted as uid {Uid} without them", state.NamespaceProblem, state.Uid);
+                }
+
+                logger.LogDebug("deprivileged: uid {Uid}, gid {Gid}, namespaces {Namespaces}", state.Uid, state.Gid, state.Namespaces);
+                if (options.Explain)
+                {
+                    stderr.WriteLine(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"explain: sandbox: uid {state.Uid}, gid {state.Gid}, namespaces {(state.Namespaces ? "unshared" : "unavailable")}, root directory entries {RootEntries()}, /etc/passwd {(File.Exists("/etc/passwd") ? "visible" : "invisible")}"));
+                }
+            }
+
+            var request = new BootSessionRequest(options.Image, image, options.Offset, options.IsConfig, fileCap, logger);
+            using IBootSession session = openSession(request);
+            var run = new BootRun(options, stdout, stderr, logger)
+            {
+                Menu = terminal is null ? null : selection => new BootMenu(selection, new MenuBounds()).Run(terminal),
+            };
+            RunResult result = run.Execute(session, outputs);
+            terminal?.Dispose();
+            terminal = null;
+            return result;
+        }
+        finally
+        {
+            terminal?.Dispose();
+            image.Dispose();
+        }
+    }
+
+    private static int RootEntries()
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries("/").Count();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>The parent: starts the child, enforces the deadline, reads whether a ramdisk was written.</summary>
+    private static RunResult Supervise(IReadOnlyList<string> args, string programName, PygrubOptions options, RunOutputs outputs, TextWriter stderr, ILogger logger)
+    {
+        string? sandbox = null;
+        bool deprivilege = Libc.GetEffectiveUid() == 0 && !options.NoDepriv;
+        if (deprivilege)
+        {
+            sandbox = MakeSandboxDirectory(options.OutputDirectory, options.RunAs ?? 0);
+        }
+        else if (Libc.GetEffectiveUid() == 0)
+        {
+            logger.LogWarning("--no-depriv: the guest image is parsed as root");
+        }
+
+        try
+        {
+            using var status = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.Inheritable);
+            var start = new ProcessStartInfo(Environment.ProcessPath ?? "/proc/self/exe") { UseShellExecute = false };
+            start.ArgumentList.Add(ChildFlag);
+            start.ArgumentList.Add(outputs.KernelFd.ToString(CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(outputs.KernelPath ?? string.Empty);
+            start.ArgumentList.Add(outputs.RamdiskFd.ToString(CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(outputs.RamdiskPath ?? string.Empty);
+            start.ArgumentList.Add(outputs.OutputFd.ToString(CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(status.GetClientHandleAsString());
+            start.ArgumentList.Add(sandbox ?? string.Empty);
+            start.ArgumentList.Add(programName);
+            start.ArgumentList.Add("--");
+            foreach (string arg in args)
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            start.Environment["DOTNET_gcConcurrent"] = "0";
+            if (deprivilege)
+            {
+                start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + ChildHeapLimit.ToString("x", CultureInfo.InvariantCulture);
+            }
+
+            using Process child = Process.Start(start) ?? throw new ShimException("cannot start the worker process", "check that /proc is mounted");
+            status.DisposeLocalCopyOfClientHandle();
+            using PosixSignalRegistration onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, KillOnSignal);
+            using PosixSignalRegistration onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, KillOnSignal);
+            using PosixSignalRegistration onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, KillOnSignal);
+
+            void KillOnSignal(PosixSignalContext context)
+            {
+                // Let the parent live on to remove the outputs; the child's death ends the wait below.
+                context.Cancel = true;
+                Kill(child);
+            }
+
+            TimeSpan deadline = options.Deadline;
+            if (!child.WaitForExit(deadline))
+            {
+                Kill(child);
+                child.WaitForExit();
+                stderr.WriteLine($"pygrub: error: {options.Image}: not done after {deadline.TotalSeconds:0} s; the worker was killed and no output was kept");
+                stderr.WriteLine("hint: the backing device may be blocked or very slow; --deadline=SECONDS changes the limit");
+                return new RunResult(ExitCode.DeadlineExceeded, false);
+            }
+
+            child.WaitForExit();
+            using var reader = new StreamReader(status);
+            bool ramdiskUsed = reader.ReadToEnd().Contains("ramdisk", StringComparison.Ordinal);
+            int code = child.ExitCode;
+            if (code > 128 && code < 128 + 65)
+            {
+                stderr.WriteLine($"pygrub: error: {options.Image}: the worker was killed by signal {code - 128}; no output was kept");
+            }
+
+            return new RunResult((ExitCode)code, ramdiskUsed);
+        }
+        finally
+        {
+            if (sandbox is not null)
+            {
+                _ = Libc.Rmdir(sandbox);
+            }
+        }
+    }
+
+    private static void Kill(Process child)
+    {
+        try
+        {
+            child.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+        }
+    }
+
+    /// <summary>Makes the empty, root-owned, read-only directory the child chroots into (as pygrub, in the output directory).</summary>
+    private static string MakeSandboxDirectory(string outputDirectory, int uid)
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            string path = Path.Combine(outputDirectory, uid.ToString(CultureInfo.InvariantCulture) + "-" + OutputFiles.RandomNameSuffix());
+            if (Libc.Mkdir(path, Convert.ToInt32("700", 8)) == 0)
+            {
+                if (Libc.Chmod(path, Convert.ToInt32("555", 8)) != 0)
+                {
+                    _ = Libc.Rmdir(path);
+                    throw new ShimException($"cannot make {path} read-only: {Libc.Describe(Libc.Errno)}", "check the output directory", ExitCode.SandboxFailure);
+                }
+
+                return path;
+            }
+
+            if (Libc.Errno != Libc.EEXIST)
+            {
+                throw new ShimException($"cannot create the sandbox directory {path}: {Libc.Describe(Libc.Errno)}", "check the output directory", ExitCode.SandboxFailure);
+            }
+        }
+
+        throw new ShimException("no unused sandbox directory name", "clean the output directory", ExitCode.SandboxFailure);
+    }
+
+    /// <summary>pygrub's <c>os.makedirs(output_directory, 0o700)</c> for the default directory.</summary>
+    internal static void EnsureDefaultOutputDirectory(string directory)
+    {
+        string trimmed = directory.TrimEnd('/');
+        if (Directory.Exists(trimmed))
+        {
+            return;
+        }
+
+        string? parent = Path.GetDirectoryName(trimmed);
+        if (parent is not null && !Directory.Exists(parent))
+        {
+            Directory.CreateDirectory(parent);
+        }
+
+        if (Libc.Mkdir(trimmed, Convert.ToInt32("700", 8)) != 0 && Libc.Errno != Libc.EEXIST)
+        {
+            throw new ShimException($"cannot create the output directory {trimmed}: {Libc.Describe(Libc.Errno)}", "create it (mode 0700) or pass --output-directory");
+        }
+    }
+
+    /// <summary>The per-file output cap: PYGRUB_MAX_FILE_SIZE_MB as pygrub reads it, else the library's default.</summary>
+    private static long FileSizeCap()
+    {
+        string? megabytes = Environment.GetEnvironmentVariable("PYGRUB_MAX_FILE_SIZE_MB");
+        if (megabytes is not null && long.TryParse(megabytes, NumberStyles.None, CultureInfo.InvariantCulture, out long mb) && mb is > 0 and < (1L << 40))
+        {
+            return mb << 20;
+        }
+
+        return Core.FileSystems.FileSystemBudgets.Default.MaxFileBytes;
+    }
+
+    private static ILoggerFactory CreateLoggers(bool debug) => LoggerFactory.Create(builder => builder
+        .SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Warning)
+        .AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.ColorBehavior = LoggerColorBehavior.Disabled;
+        })
+        .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+
+    /// <summary>Prints one error line and a hint; the stack only with <c>--debug</c>.</summary>
+    internal static ExitCode Report(Exception error, PygrubOptions options, TextWriter stderr)
+    {
+        (string message, string hint, ExitCode code) = error switch
+        {
+            CorruptImageException e => (
+                $"{e.SourceName}: {e.Structure}.{e.Field} at byte {e.Offset}: {e.Problem}",
+                e.Kind == ImageProblem.LimitExceeded
+                    ? "the image asks for more than PvBoot's limits allow; a real boot loader would not need this"
+                    : "the guest's boot file system is damaged or crafted; repair it from inside the guest or boot with --kernel",
+                ExitCode.Failure),
+            ConfigSyntaxException e => (
+                $"{e.Location}: {e.Problem}",
+                "fix the boot configuration inside the guest, or boot a kernel directly with --kernel/--ramdisk/--args",
+                ExitCode.Failure),
+            GuestBootException e => (e.Message, e.Hint, ExitCode.Failure),
+            ShimException e => (e.Message, e.Hint, e.Code),
+            UnrepresentableOutputException e => (e.Message, "the guest's values contain the format's separator; use --output-format=sxp", ExitCode.Failure),
+            SandboxException e => ($"cannot deprivilege: {e.Message}", "run as root, or pass --no-depriv to parse without the sandbox", ExitCode.SandboxFailure),
+            IOException e => (
+                $"cannot write the output: {e.Message}",
+                "the output directory's file system is full or the file-size limit (ulimit -f, PYGRUB_MAX_FILE_SIZE_MB) is too low",
+                ExitCode.Failure),
+            _ => ($"internal error: {error.GetType().Name}: {error.Message}", "this is a bug in PvBoot; --debug prints the stack", ExitCode.InternalError),
+        };
+        stderr.WriteLine("pygrub: error: " + MenuText.Sanitize(message));
+        stderr.WriteLine("hint: " + MenuText.Sanitize(hint));
+        if (options.Debug)
+        {
+            stderr.WriteLine(error.ToString());
+        }
+
+        stderr.Flush();
+        return code;
     }
 }

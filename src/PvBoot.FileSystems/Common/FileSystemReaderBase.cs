@@ -176,7 +176,8 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
         TNode node = NodeOf(file, FileSystemEntryType.Regular);
         if (file.Size > Budgets.MaxFileBytes)
         {
-            throw new CorruptImageException(Source.Name, "inode", "size", -1,
+            (string structure, string field, long offset) = SizeFieldOf(node);
+            throw new CorruptImageException(Source.Name, structure, field, offset,
                 $"{file.DisplayPath} claims {file.Size} bytes, more than the output cap of {Budgets.MaxFileBytes} bytes",
                 ImageProblem.LimitExceeded);
         }
@@ -216,6 +217,12 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
 
     /// <summary>Fills <paramref name="destination"/> from the file at <paramref name="offset"/>; the range lies inside the file's size. Holes read as zeros.</summary>
     protected abstract void ReadFileData(TNode file, long offset, Span<byte> destination);
+
+    /// <summary>Where the node's size is recorded (structure, field, absolute offset), for errors about it.</summary>
+    protected virtual (string Structure, string Field, long Offset) SizeFieldOf(TNode node) => ("inode", "size", -1);
+
+    /// <summary>Where the node's type is recorded (structure, field, absolute offset), for errors about it.</summary>
+    protected virtual (string Structure, string Field, long Offset) TypeFieldOf(TNode node) => ("inode", "mode", -1);
 
     /// <summary>Records a non-fatal finding.</summary>
     protected void Warn(string message)
@@ -311,7 +318,8 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
         long size = SizeOf(node);
         if (size > Budgets.MaxPathBytes || size < 0)
         {
-            throw new CorruptImageException(Source.Name, "symlink", "size", -1,
+            (string structure, string field, long offset) = SizeFieldOf(node);
+            throw new CorruptImageException(Source.Name, structure, field, offset,
                 $"a symlink target of {size} bytes is longer than {Budgets.MaxPathBytes}");
         }
 
@@ -338,7 +346,10 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
 
         if (entry.Type != expected)
         {
-            throw new ArgumentException($"{entry.DisplayPath} is a {entry.Type}, not a {expected}.", nameof(entry));
+            // The type comes from the image (a "kernel" that is a directory, FIFO or device), so it is reported as such.
+            (string structure, string field, long offset) = TypeFieldOf(own.Node);
+            throw new CorruptImageException(Source.Name, structure, field, offset,
+                $"{entry.DisplayPath} is a {entry.Type}, not a {expected}");
         }
 
         return own.Node;

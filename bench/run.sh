@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Times PvBoot's pygrub against Xen's pygrub and against `cp` of the same bytes, on the same images in one run, with
+# hyperfine (medians), and prints the ratios against the targets:
+#   parse only (-n)          PvBoot / pygrub  <= 0.1
+#   full extraction          PvBoot / cp      <= 1.0
+#   fragmented kernel        fragmented / contiguous twin <= 1.2 (ext4 and XFS)
+#   peak RSS                 <= 32 MB whatever the file size (250 MiB initrd)
+# Usage: sudo bash bench/run.sh [PYGRUB]   (root: the fragmented images are made on loop mounts)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/sbin:/sbin"
+pvboot=${1:-$(bash eng/publish-portable.sh)}
+reference=/usr/lib/xen-4.17/bin/pygrub
+images=out/bench/images
+results=out/bench/results
+bash bench/make-images.sh "$images"
+rm -rf "$results"; mkdir -p "$results/out" "$results/cp"
+
+# The bytes `cp` copies: the same kernel and initrd, extracted once.
+extract() { # IMAGE NAME
+  local dir="$results/files-$2"; mkdir -p "$dir"
+  "$pvboot" --quiet --output-format=simple --output-directory="$dir" "$1" >/dev/null
+  mv "$dir"/boot_kernel.* "$dir/kernel"; mv "$dir"/boot_ramdisk.* "$dir/initrd"
+}
+
+time_pair() { # NAME CMD_A CMD_B
+  hyperfine --style basic --warmup 2 --runs 10 --prepare "rm -f $results/out/boot_* $results/cp/*" \
+    --export-json "$results/$1.json" -n A "$2" -n B "$3" >/dev/null
+}
+
+median() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(" ".join("%.6f" % x["median"] for x in r))' "$1"; }
+
+report() { # NAME LABEL_A LABEL_B TARGET
+  read -r a b < <(median "$results/$1.json")
+  python3 - "$1" "$2" "$3" "$4" "$a" "$b" <<'PY'
+import sys
+name, la, lb, target, a, b = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
+ratio = a / b
+print(f"{name:28} {la} {a*1000:9.2f} ms   {lb} {b*1000:9.2f} ms   ratio {ratio:6.3f}  target <= {target}  {'ok' if ratio <= target else 'MISSED'}")
+PY
+}
+
+for img in typical gpt; do
+  time_pair "parse-$img" "$pvboot --quiet --not-really $images/$img.img" "$reference --quiet --not-really $images/$img.img"
+  extract "$images/$img.img" "$img"
+  time_pair "extract-$img" "$pvboot --quiet --output-directory=$results/out $images/$img.img" \
+    "cp $results/files-$img/kernel $results/files-$img/initrd $results/cp/"
+done
+extract "$images/big-initrd.img" big
+time_pair "extract-big-initrd" "$pvboot --quiet --output-directory=$results/out $images/big-initrd.img" \
+  "cp $results/files-big/kernel $results/files-big/initrd $results/cp/"
+for fs in ext4 xfs; do
+  time_pair "fragmented-$fs" "$pvboot --quiet --output-directory=$results/out $images/frag-$fs.img" \
+    "$pvboot --quiet --output-directory=$results/out $images/twin-$fs.img"
+done
+time_pair "pygrub-extract-typical" "$reference --quiet --output-directory=$results/out $images/typical.img" \
+  "cp $results/files-typical/kernel $results/files-typical/initrd $results/cp/"
+
+echo "PvBoot $("$pvboot" --version 2>/dev/null || echo "$pvboot") vs Xen pygrub 4.17 and cp; medians of 10 runs"
+report parse-typical "pvboot -n" "pygrub -n" 0.1
+report parse-gpt "pvboot -n" "pygrub -n" 0.1
+report extract-typical "pvboot" "cp" 1.0
+report extract-gpt "pvboot" "cp" 1.0
+report extract-big-initrd "pvboot" "cp" 1.0
+report fragmented-ext4 "frag" "twin" 1.2
+report fragmented-xfs "frag" "twin" 1.2
+report pygrub-extract-typical "pygrub" "cp" 1000
+rm -f "$results"/out/boot_*
+rss=$(/usr/bin/time -f %M "$pvboot" --quiet --output-directory="$results/out" "$images/big-initrd.img" 2>&1 >/dev/null | tail -n1)
+python3 -c 'import sys; kb=int(sys.argv[1]); print(f"{"peak RSS, 250 MiB initrd":28} {kb/1024:.1f} MiB  target <= 32 MB  {"ok" if kb*1024 <= 32e6 else "MISSED"}")' "$rss"
+rm -f "$results"/out/boot_*

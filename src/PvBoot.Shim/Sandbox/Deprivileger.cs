@@ -1,0 +1,126 @@
+using System.Globalization;
+using PvBoot.Shim.Native;
+
+namespace PvBoot.Shim.Sandbox;
+
+/// <summary>What <see cref="Deprivileger.Enter"/> achieved.</summary>
+/// <param name="Uid">The uid now in force.</param>
+/// <param name="Gid">The gid now in force.</param>
+/// <param name="Namespaces">Whether the mount, IPC, network and PID namespaces were unshared.</param>
+/// <param name="NamespaceProblem">Why they were not, or <see langword="null"/>.</param>
+internal sealed record SandboxState(uint Uid, uint Gid, bool Namespaces, string? NamespaceProblem);
+
+/// <summary>The failure of a sandbox step.</summary>
+internal sealed class SandboxException(string message) : Exception(message);
+
+/// <summary>
+/// Drops a root process's privileges as pygrub's <c>--runas</c> does, and more: chroot into an empty read-only
+/// directory, new mount/IPC/network/PID namespaces, rlimits (no processes, no core dumps, no locked memory, no
+/// message queues, a file-size cap, an address-space cap), no new privileges, then groups, gid and uid.
+/// </summary>
+/// <remarks>
+/// The calls are made on the main thread of a multi-threaded .NET process. <c>chroot</c> comes first so that every
+/// thread (they share one <c>fs_struct</c>) sees the empty root; the uid/gid changes go through glibc, which applies
+/// them to every thread; rlimits are per process. The namespaces are unshared by the calling thread only, which does
+/// all the parsing (other runtime threads keep the old namespaces but see only the empty root and run as the
+/// unprivileged uid). A PID namespace applies to children, and RLIMIT_NPROC 0 forbids any.
+/// </remarks>
+internal static class Deprivileger
+{
+    /// <summary>pygrub's default file-size cap for the deprivileged child (PYGRUB_MAX_FILE_SIZE_MB).</summary>
+    public const long PygrubFileSizeLimit = 128L << 20;
+
+    /// <summary>The address-space headroom above what the runtime had mapped when the limits were set.</summary>
+    public const long AddressSpaceHeadroom = 256L << 20;
+
+    /// <summary>The uid and gid of <c>nobody</c> from <c>/etc/passwd</c> (65534 when absent). Read before the chroot.</summary>
+    public static (uint Uid, uint Gid) Nobody()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/etc/passwd"))
+            {
+                string[] fields = line.Split(':');
+                if (fields.Length >= 4 && fields[0] == "nobody"
+                    && uint.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out uint uid)
+                    && uint.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out uint gid))
+                {
+                    return (uid, gid);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return (65534, 65534);
+    }
+
+    /// <summary>Enters the sandbox. Call only as root, after opening every descriptor the run needs.</summary>
+    /// <exception cref="SandboxException">A step that must succeed failed (chroot, limits, uid change).</exception>
+    public static SandboxState Enter(string emptyDirectory, uint uid, uint gid, long fileSizeLimit)
+    {
+        ulong addressSpace = checked(CurrentAddressSpace() + (ulong)AddressSpaceHeadroom);
+        Check(Libc.Chroot(emptyDirectory), "chroot " + emptyDirectory);
+        Check(Libc.Chdir("/"), "chdir /");
+
+        string? namespaceProblem = null;
+        if (Libc.Unshare(Libc.CLONE_NEWNS | Libc.CLONE_NEWIPC | Libc.CLONE_NEWNET | Libc.CLONE_NEWPID) != 0)
+        {
+            namespaceProblem = "unshare(mount, IPC, network, PID namespaces) failed: " + Libc.Describe(Libc.Errno);
+        }
+
+        SetLimit(Libc.RLIMIT_NPROC, 0);
+        SetLimit(Libc.RLIMIT_CORE, 0);
+        SetLimit(Libc.RLIMIT_MEMLOCK, 0);
+        SetLimit(Libc.RLIMIT_MSGQUEUE, 0);
+        SetLimit(Libc.RLIMIT_FSIZE, (ulong)fileSizeLimit);
+        SetLimit(Libc.RLIMIT_AS, addressSpace);
+        Check(Libc.Prctl(Libc.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
+        Check(Libc.Prctl(Libc.PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)");
+
+        Check(Libc.SetGroups(1, [gid]), "setgroups");
+        Check(Libc.SetResGid(gid, gid, gid), "setresgid");
+        Check(Libc.SetResUid(uid, uid, uid), "setresuid");
+        if (uid != 0 && (Libc.SetResUid(0, 0, 0) == 0 || Libc.GetUid() != uid || Libc.GetEffectiveUid() != uid))
+        {
+            throw new SandboxException("the uid change did not stick");
+        }
+
+        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem);
+    }
+
+    private static ulong CurrentAddressSpace()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmSize:", StringComparison.Ordinal))
+            {
+                string[] parts = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length >= 2 && ulong.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out ulong kib))
+                {
+                    return kib * 1024;
+                }
+            }
+        }
+
+        throw new SandboxException("cannot read VmSize from /proc/self/status");
+    }
+
+    private static void SetLimit(int resource, ulong value)
+    {
+        var limit = new Libc.RLimit { Current = value, Maximum = value };
+        Check(Libc.SetRLimit(resource, limit), "setrlimit " + resource.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static void Check(int result, string what)
+    {
+        if (result != 0)
+        {
+            throw new SandboxException($"{what}: {Libc.Describe(Libc.Errno)}");
+        }
+    }
+}
