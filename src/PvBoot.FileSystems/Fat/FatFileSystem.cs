@@ -218,6 +218,14 @@ internal sealed class FatFileSystem : FileSystemReaderBase<FatNode>
         });
 
     /// <inheritdoc />
+    protected override (string Structure, string Field, long Offset) SizeFieldOf(FatNode node)
+        => (FatDirectoryEntry.StructureName, "size", node.EntryOffset < 0 ? -1 : node.EntryOffset + FatDirectoryEntry.Layout.FileSize);
+
+    /// <inheritdoc />
+    protected override (string Structure, string Field, long Offset) TypeFieldOf(FatNode node)
+        => (FatDirectoryEntry.StructureName, "attr", node.EntryOffset < 0 ? -1 : node.EntryOffset + FatDirectoryEntry.Layout.Attributes);
+
+    /// <inheritdoc />
     protected override void ReadFileData(FatNode file, long offset, Span<byte> destination)
     {
         EnsureChainValidated(file);

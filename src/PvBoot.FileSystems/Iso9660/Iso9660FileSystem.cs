@@ -211,6 +211,18 @@ internal sealed class Iso9660FileSystem : FileSystemReaderBase<IsoNode>
         });
 
     /// <inheritdoc />
+    protected override (string Structure, string Field, long Offset) SizeFieldOf(IsoNode node)
+        => node.Type == FileSystemEntryType.Symlink
+            ? (RrSl.StructureName, "component", node.RecordOffset)
+            : (IsoDirectoryRecord.StructureName, "size", node.RecordOffset + IsoDirectoryRecord.Layout.Size);
+
+    /// <inheritdoc />
+    protected override (string Structure, string Field, long Offset) TypeFieldOf(IsoNode node)
+        => node.PosixOffset >= 0
+            ? (RrPx.StructureName, "st_mode", node.PosixOffset + RrPx.Layout.Mode)
+            : (IsoDirectoryRecord.StructureName, "flags", node.RecordOffset + IsoDirectoryRecord.Layout.Flags);
+
+    /// <inheritdoc />
     protected override void ReadFileData(IsoNode file, long offset, Span<byte> destination)
     {
         long extentStart = 0;
@@ -396,7 +408,9 @@ internal sealed class Iso9660FileSystem : FileSystemReaderBase<IsoNode>
                     $"the mode says {pxType} but the record is a directory");
             }
 
-            return DirectoryNode(record, offset);
+            IsoNode directory = DirectoryNode(record, offset);
+            return info.PosixType is null ? directory
+                : new IsoNode(directory.Type, directory.Extents, directory.Size, offset, null) { PosixOffset = info.PosixOffset };
         }
 
         if (pxType == FileSystemEntryType.Directory)
@@ -414,7 +428,7 @@ internal sealed class Iso9660FileSystem : FileSystemReaderBase<IsoNode>
                     "a symbolic link has no SL target");
             }
 
-            return new IsoNode(type, [], target.Length, offset, target);
+            return new IsoNode(type, [], target.Length, offset, target) { PosixOffset = info.PosixOffset };
         }
 
         extents ??= [CheckedExtent(record, offset)];
@@ -424,9 +438,10 @@ internal sealed class Iso9660FileSystem : FileSystemReaderBase<IsoNode>
             size += length;
         }
 
+        long posixOffset = info.PosixType is null ? -1 : info.PosixOffset;
         return type == FileSystemEntryType.Regular
-            ? new IsoNode(type, extents, size, offset, null)
-            : new IsoNode(type, [], 0, offset, null);
+            ? new IsoNode(type, extents, size, offset, null) { PosixOffset = posixOffset }
+            : new IsoNode(type, [], 0, offset, null) { PosixOffset = posixOffset };
     }
 
     private IsoNode RelocatedDirectory(uint block, long entryOffset)

@@ -164,6 +164,17 @@ public sealed class FatMustRefuseTests
         CorruptImageException error = Patch.Refused(() => fs.CopyTo(entry, output));
         Assert.That(error.Kind, Is.EqualTo(ImageProblem.LimitExceeded));
         Assert.That(output.Length, Is.Zero);
+        Patch.AssertNames(error, FatDirectoryEntry.StructureName, "size", node.EntryOffset + FatDirectoryEntry.Layout.FileSize);
+    }
+
+    [Test]
+    public void G3_ADirectoryIsNotCopiedAsAKernel()
+    {
+        (string copy, FatNode boot, FatFacts facts) = Prepare(Fat16, "/boot");
+        using var source = new DisposableSource(Fat16, copy);
+        FatFileSystem fs = FatFileSystem.Open(source.Source, FileSystemBudgets.Default);
+        CorruptImageException error = Patch.Refused(() => fs.CopyTo(fs.Lookup("/boot"u8)!, Stream.Null));
+        Patch.AssertNames(error, FatDirectoryEntry.StructureName, "attr", boot.EntryOffset + FatDirectoryEntry.Layout.Attributes);
     }
 
     [Test]

@@ -109,13 +109,16 @@ public sealed class Iso9660FileSystemTests
     }
 
     [Test]
-    public void NonRegularFiles_KeepTheirType_AndCannotBeCopied()
+    public void G3_NonRegularFiles_KeepTheirType_AndAreRefusedNamingTheirMode()
     {
         using var owner = Open(FatIsoVolume.Iso[0].ImagePath, out Iso9660FileSystem fs);
+        var iso = new IsoLocator(FatIsoVolume.Iso[0].ImagePath);
         FileSystemEntry fifo = fs.Lookup("/boot/fifo"u8)!;
         Assert.That(fifo.Type, Is.EqualTo(FileSystemEntryType.Fifo));
-        Assert.Throws<ArgumentException>(() => fs.CopyTo(fifo, Stream.Null));
-        Assert.Throws<ArgumentException>(() => fs.CopyTo(fs.Lookup("/boot"u8)!, Stream.Null));
+        var error = Assert.Throws<PvBoot.Core.CorruptImageException>(() => fs.CopyTo(fifo, Stream.Null))!;
+        Patch.AssertNames(error, RrPx.StructureName, "st_mode", iso.Entry(iso.Find("/boot/fifo"), "PX") + RrPx.Layout.Mode);
+        error = Assert.Throws<PvBoot.Core.CorruptImageException>(() => fs.CopyTo(fs.Lookup("/boot"u8)!, Stream.Null))!;
+        Patch.AssertNames(error, RrPx.StructureName, "st_mode", iso.Entry(iso.Find("/boot"), "PX") + RrPx.Layout.Mode);
     }
 
     [Test]
