@@ -56,6 +56,9 @@ internal readonly struct FatBootSector
     /// <summary>Sectors in the volume (the 16-bit field, or the 32-bit one when it is 0).</summary>
     public uint TotalSectors { get; }
 
+    /// <summary>Whether <see cref="TotalSectors"/> came from <c>BPB_TotSec16</c> rather than <c>BPB_TotSec32</c>.</summary>
+    public bool UsesTotalSectors16 { get; init; }
+
     /// <summary>Sectors per FAT (the 16-bit field, or the FAT32 extension's when it is 0).</summary>
     public uint SectorsPerFat { get; }
 
@@ -129,7 +132,10 @@ internal readonly struct FatBootSector
         if (fatSize16 != 0)
         {
             return new FatBootSector(bytesPerSector, sectorsPerCluster, reserved, fatCount, rootEntries, totalSectors, fatSize16,
-                FatExtendedBpb16.Parse(span[FatExtendedBpb16.Offset..], diskOffset + FatExtendedBpb16.Offset, source), null);
+                FatExtendedBpb16.Parse(span[FatExtendedBpb16.Offset..], diskOffset + FatExtendedBpb16.Offset, source), null)
+            {
+                UsesTotalSectors16 = total16 != 0,
+            };
         }
 
         FatExtendedBpb32 bpb32 = FatExtendedBpb32.Parse(span[FatExtendedBpb32.Offset..], diskOffset + FatExtendedBpb32.Offset, source);
@@ -138,7 +144,10 @@ internal readonly struct FatBootSector
             throw Error(source, "BPB_RootEntCnt", diskOffset + Layout.RootEntries, $"a FAT32 volume declares {rootEntries} fixed root directory entries");
         }
 
-        return new FatBootSector(bytesPerSector, sectorsPerCluster, reserved, fatCount, rootEntries, totalSectors, bpb32.SectorsPerFat, null, bpb32);
+        return new FatBootSector(bytesPerSector, sectorsPerCluster, reserved, fatCount, rootEntries, totalSectors, bpb32.SectorsPerFat, null, bpb32)
+        {
+            UsesTotalSectors16 = total16 != 0,
+        };
     }
 
     private static CorruptImageException Error(string source, string field, long offset, string problem)

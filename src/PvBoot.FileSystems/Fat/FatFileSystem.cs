@@ -44,8 +44,8 @@ internal sealed class FatFileSystem : FileSystemReaderBase<FatNode>
         long totalSectors = bootSector.TotalSectors;
         if (totalSectors * bytesPerSector > source.Length)
         {
-            throw BpbError(bootSector.TotalSectors <= ushort.MaxValue && bootSector.TotalSectors != 0 ? "BPB_TotSec16" : "BPB_TotSec32",
-                FatBootSector.Layout.TotalSectors32,
+            throw BpbError(bootSector.UsesTotalSectors16 ? "BPB_TotSec16" : "BPB_TotSec32",
+                bootSector.UsesTotalSectors16 ? FatBootSector.Layout.TotalSectors16 : FatBootSector.Layout.TotalSectors32,
                 $"{totalSectors} sectors of {bytesPerSector} bytes do not fit in the {source.Length}-byte source");
         }
 
@@ -216,6 +216,14 @@ internal sealed class FatFileSystem : FileSystemReaderBase<FatNode>
                 entry.IsDirectory ? FileSystemEntryType.Directory : FileSystemEntryType.Regular));
             return true;
         });
+
+    /// <inheritdoc />
+    protected override (string Structure, string Field, long Offset) SizeFieldOf(FatNode node)
+        => (FatDirectoryEntry.StructureName, "size", node.EntryOffset < 0 ? -1 : node.EntryOffset + FatDirectoryEntry.Layout.FileSize);
+
+    /// <inheritdoc />
+    protected override (string Structure, string Field, long Offset) TypeFieldOf(FatNode node)
+        => (FatDirectoryEntry.StructureName, "attr", node.EntryOffset < 0 ? -1 : node.EntryOffset + FatDirectoryEntry.Layout.Attributes);
 
     /// <inheritdoc />
     protected override void ReadFileData(FatNode file, long offset, Span<byte> destination)

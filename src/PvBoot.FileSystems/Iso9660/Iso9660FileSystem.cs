@@ -108,6 +108,9 @@ internal sealed class Iso9660FileSystem : FileSystemReaderBase<IsoNode>
     /// <inheritdoc />
     protected override IsoNode RootNode => root;
 
+    /// <summary>Without Rock Ridge, names compare case-insensitively, as GRUB and Linux (<c>check=relaxed</c>) do.</summary>
+    protected override bool CaseInsensitiveNames => !rockRidge;
+
     /// <summary>Whether <paramref name="source"/> has an ISO9660 volume descriptor at sector 16.</summary>
     /// <param name="source">The candidate.</param>
     /// <returns><see langword="true"/> if the <c>CD001</c> identifier is there.</returns>
@@ -206,6 +209,18 @@ internal sealed class Iso9660FileSystem : FileSystemReaderBase<IsoNode>
             into.Add(new DirectoryListing(name, node.Type));
             return true;
         });
+
+    /// <inheritdoc />
+    protected override (string Structure, string Field, long Offset) SizeFieldOf(IsoNode node)
+        => node.Type == FileSystemEntryType.Symlink
+            ? (RrSl.StructureName, "component", node.RecordOffset)
+            : (IsoDirectoryRecord.StructureName, "size", node.RecordOffset + IsoDirectoryRecord.Layout.Size);
+
+    /// <inheritdoc />
+    protected override (string Structure, string Field, long Offset) TypeFieldOf(IsoNode node)
+        => node.PosixOffset >= 0
+            ? (RrPx.StructureName, "st_mode", node.PosixOffset + RrPx.Layout.Mode)
+            : (IsoDirectoryRecord.StructureName, "flags", node.RecordOffset + IsoDirectoryRecord.Layout.Flags);
 
     /// <inheritdoc />
     protected override void ReadFileData(IsoNode file, long offset, Span<byte> destination)
@@ -393,7 +408,9 @@ internal sealed class Iso9660FileSystem : FileSystemReaderBase<IsoNode>
                     $"the mode says {pxType} but the record is a directory");
             }
 
-            return DirectoryNode(record, offset);
+            IsoNode directory = DirectoryNode(record, offset);
+            return info.PosixType is null ? directory
+                : new IsoNode(directory.Type, directory.Extents, directory.Size, offset, null) { PosixOffset = info.PosixOffset };
         }
 
         if (pxType == FileSystemEntryType.Directory)
@@ -411,7 +428,7 @@ internal sealed class Iso9660FileSystem : FileSystemReaderBase<IsoNode>
                     "a symbolic link has no SL target");
             }
 
-            return new IsoNode(type, [], target.Length, offset, target);
+            return new IsoNode(type, [], target.Length, offset, target) { PosixOffset = info.PosixOffset };
         }
 
         extents ??= [CheckedExtent(record, offset)];
@@ -421,9 +438,10 @@ internal sealed class Iso9660FileSystem : FileSystemReaderBase<IsoNode>
             size += length;
         }
 
+        long posixOffset = info.PosixType is null ? -1 : info.PosixOffset;
         return type == FileSystemEntryType.Regular
-            ? new IsoNode(type, extents, size, offset, null)
-            : new IsoNode(type, [], 0, offset, null);
+            ? new IsoNode(type, extents, size, offset, null) { PosixOffset = posixOffset }
+            : new IsoNode(type, [], 0, offset, null) { PosixOffset = posixOffset };
     }
 
     private IsoNode RelocatedDirectory(uint block, long entryOffset)
@@ -615,7 +633,17 @@ internal sealed class Iso9660FileSystem : FileSystemReaderBase<IsoNode>
             length--;
         }
 
-        return raw[..length];
+        // Plain ISO9660 names are upper case; GRUB and Linux (map=normal) show them in lower case.
+        byte[] name = raw[..length];
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (name[i] is >= (byte)'A' and <= (byte)'Z')
+            {
+                name[i] += 32;
+            }
+        }
+
+        return name;
     }
 
     private sealed class RecordInfo

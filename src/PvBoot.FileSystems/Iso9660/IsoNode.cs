@@ -26,6 +26,9 @@ internal sealed class IsoNode
     /// <summary>The absolute offset of the (first) directory record, for errors.</summary>
     public long RecordOffset { get; }
 
+    /// <summary>The absolute offset of the Rock Ridge <c>PX</c> entry that gave the type, or -1.</summary>
+    public long PosixOffset { get; init; } = -1;
+
     /// <summary>The Rock Ridge <c>SL</c> target of a symlink.</summary>
     public byte[]? SymlinkTarget { get; }
 }

@@ -51,6 +51,7 @@ public sealed class FatFileSystemTests
         (string Name, int Bits, string Uuid, string Label)[] expected =
         [
             ("fat12", 12, "1a2b-3c4d", "FAT12VOL"),
+            ("fat12-4k-sectors", 12, "4b5c-6d7e", "SECTOR4K"),
             ("fat16-mbr", 16, "0fa7-1616", "FAT16BOOT"),
             ("fat32-mbr", 32, "0fa7-3232", "FAT32DATA"),
             ("fat32-esp-gpt", 32, "a5c1-1e55", "ESP"),
@@ -65,6 +66,8 @@ public sealed class FatFileSystemTests
                 Assert.That(fs.Uuid, Is.EqualTo(uuid), name);
                 Assert.That(fs.Label, Is.EqualTo(label), name);
                 Assert.That(fs.FileSystemType, Is.EqualTo("fat"));
+                Assert.That(fs.Uuid, Is.EqualTo(Blkid(volume, "UUID").ToLowerInvariant()), "GRUB prints blkid's serial in lower case");
+                Assert.That(fs.Label, Is.EqualTo(Blkid(volume, "LABEL")));
             });
         }
     }
@@ -96,7 +99,7 @@ public sealed class FatFileSystemTests
     [Test]
     public void DotDot_NeverClimbsAboveTheRoot()
     {
-        FatIsoVolume volume = FatIsoVolume.Fat[3];
+        FatIsoVolume volume = FatIsoVolume.Fat.Single(v => v.ManifestName == "fat32-esp-gpt");
         using var owner = Open(volume, volume.ImagePath, out FatFileSystem fs);
         Assert.That(FatIsoVolume.ReadAll(fs, "/loader/../../../../vmlinuz-linux"), Is.EqualTo(FatIsoVolume.ReadAll(fs, "/vmlinuz-linux")));
         Assert.That(fs.Lookup("/../../etc/shadow"u8), Is.Null);
@@ -118,6 +121,28 @@ public sealed class FatFileSystemTests
             Assert.That(read, Is.EqualTo(Math.Min(buffer.Length, whole.Length - offset)));
             Assert.That(buffer.AsSpan(0, read).SequenceEqual(whole.AsSpan(offset, read)), Is.True, $"offset {offset}");
         }
+    }
+
+    [Test]
+    public void FatProbe_ClaimsTheEfiPartitionButNotHybridIsos()
+    {
+        foreach (FatIsoVolume iso in FatIsoVolume.Iso)
+        {
+            using var file = new PvBoot.Core.BlockSources.FileBlockSource(iso.ImagePath);
+            Assert.That(FatFileSystem.Matches(file), Is.False, iso.ManifestName);
+        }
+
+        FatIsoVolume efi = FatIsoVolume.Fat.Single(v => v.ManifestName == "iso-netinst-p2");
+        using var owner = Open(efi, efi.ImagePath, out FatFileSystem fs);
+        Assert.That(FileSystemProbes.TryOpen(fs.Source)?.FileSystemType, Is.EqualTo("fat"));
+        Assert.That(fs.Label, Is.EqualTo("EFIBOOT"));
+    }
+
+    private static string Blkid(FatIsoVolume volume, string tag)
+    {
+        (long offset, _) = volume.Range(volume.ImagePath);
+        ToolResult result = Tool.Run("blkid", ["-p", "-O", offset.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", "value", "-s", tag, volume.ImagePath]);
+        return System.Text.Encoding.UTF8.GetString(result.Stdout).Trim();
     }
 
     internal static IDisposable Open(FatIsoVolume volume, string imagePath, out FatFileSystem fs, FileSystemBudgets? budgets = null)

@@ -14,6 +14,7 @@ internal sealed record FatIsoVolume(string ManifestName, string ImageName, int P
     public static readonly FatIsoVolume[] Fat =
     [
         new("fat12", "fat12", 0, false),
+        new("fat12-4k-sectors", "fat12-4k-sectors", 0, false),
         new("fat16-mbr", "fat16-mbr", 1, false),
         new("fat32-mbr", "fat32-mbr", 1, false),
         new("fat32-esp-gpt", "fat32-esp-gpt", 1, true),
@@ -24,6 +25,7 @@ internal sealed record FatIsoVolume(string ManifestName, string ImageName, int P
     [
         new("iso-plain", "iso-plain", 0, false),
         new("iso-joliet", "iso-joliet", 0, false),
+        new("iso-level2", "iso-level2", 0, false),
         new("iso-hybrid", "iso-hybrid", 0, false),
         new("iso-netinst", "iso-netinst", 0, false),
     ];

@@ -129,6 +129,16 @@ public sealed class FatMustRefuseTests
     }
 
     [Test]
+    public void T2_VolumeLargerThanItsPartition_IsRefused()
+    {
+        string copy = Fixtures.WritableCopy(Fat32.ImageName, "totsec");
+        Patch.UInt32(copy, Fat32.Range(copy).Offset + FatBootSector.Layout.TotalSectors32, 0x7FFFFFFF);
+        using var source = new DisposableSource(Fat32, copy);
+        CorruptImageException error = Patch.Refused(() => FatFileSystem.Open(source.Source, FileSystemBudgets.Default));
+        Patch.AssertNames(error, FatBootSector.StructureName, "BPB_TotSec32", FatBootSector.Layout.TotalSectors32);
+    }
+
+    [Test]
     public void G5_HugeFileSize_ChainEndsEarly_IsRefused()
     {
         (string copy, FatNode node, FatFacts facts) = Prepare(Fat16, Kernel);
@@ -154,6 +164,17 @@ public sealed class FatMustRefuseTests
         CorruptImageException error = Patch.Refused(() => fs.CopyTo(entry, output));
         Assert.That(error.Kind, Is.EqualTo(ImageProblem.LimitExceeded));
         Assert.That(output.Length, Is.Zero);
+        Patch.AssertNames(error, FatDirectoryEntry.StructureName, "size", node.EntryOffset + FatDirectoryEntry.Layout.FileSize);
+    }
+
+    [Test]
+    public void G3_ADirectoryIsNotCopiedAsAKernel()
+    {
+        (string copy, FatNode boot, FatFacts facts) = Prepare(Fat16, "/boot");
+        using var source = new DisposableSource(Fat16, copy);
+        FatFileSystem fs = FatFileSystem.Open(source.Source, FileSystemBudgets.Default);
+        CorruptImageException error = Patch.Refused(() => fs.CopyTo(fs.Lookup("/boot"u8)!, Stream.Null));
+        Patch.AssertNames(error, FatDirectoryEntry.StructureName, "attr", boot.EntryOffset + FatDirectoryEntry.Layout.Attributes);
     }
 
     [Test]

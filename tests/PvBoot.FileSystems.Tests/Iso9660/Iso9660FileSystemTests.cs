@@ -10,7 +10,7 @@ public sealed class Iso9660FileSystemTests
 {
     private static IEnumerable<TestCaseData> Volumes() => FatIsoVolume.Iso.Select(v => new TestCaseData(v).SetArgDisplayNames(v.ManifestName));
 
-    private static IEnumerable<TestCaseData> RockRidgeVolumes() => Volumes().Where(c => ((FatIsoVolume)c.Arguments[0]!).ManifestName != "iso-joliet");
+    private static IEnumerable<TestCaseData> RockRidgeVolumes() => Volumes().Where(c => ((FatIsoVolume)c.Arguments[0]!).ManifestName is not ("iso-joliet" or "iso-level2"));
 
     [TestCaseSource(nameof(Volumes))]
     public void EveryManifestFile_MatchesManifestHashAndGrubFstest(object volumeObject)
@@ -42,17 +42,27 @@ public sealed class Iso9660FileSystemTests
         Assert.That(extract.ExitCode, Is.Zero, extract.Stderr);
         using var owner = Open(volume.ImagePath, out Iso9660FileSystem fs);
         int compared = 0;
-        foreach (string file in Directory.EnumerateFiles(target, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        int links = 0;
+        foreach (string file in Directory.EnumerateFileSystemEntries(target, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
             var info = new FileInfo(file);
-            if (info.LinkTarget is not null || (info.Attributes & FileAttributes.Directory) != 0)
-            {
-                continue;
-            }
-
             string path = "/" + Path.GetRelativePath(target, file).Replace('\\', '/');
             FileSystemEntry? entry = fs.Lookup(PathBytes.FromConfigText(path), followFinalSymlink: false);
             Assert.That(entry, Is.Not.Null, path);
+            if (info.LinkTarget is { } linkTarget)
+            {
+                Assert.That(entry!.Type, Is.EqualTo(FileSystemEntryType.Symlink), path);
+                Assert.That(System.Text.Encoding.UTF8.GetString(fs.ReadSymlinkTarget(entry)), Is.EqualTo(linkTarget), path);
+                links++;
+                continue;
+            }
+
+            if ((info.Attributes & FileAttributes.Directory) != 0)
+            {
+                Assert.That(entry!.Type, Is.EqualTo(FileSystemEntryType.Directory), path);
+                continue;
+            }
+
             if (entry!.Type != FileSystemEntryType.Regular)
             {
                 continue;
@@ -63,6 +73,7 @@ public sealed class Iso9660FileSystemTests
         }
 
         Assert.That(compared, Is.GreaterThanOrEqualTo(Fixtures.Manifest(volume.ManifestName).Count(e => !e.Path.StartsWith("/debian/", StringComparison.Ordinal))));
+        Assert.That(links, Is.GreaterThan(0), "the fixture's symlinks were compared");
     }
 
     [TestCaseSource(nameof(Volumes))]
@@ -77,7 +88,7 @@ public sealed class Iso9660FileSystemTests
             Assert.That(fs.Uuid, Is.EqualTo(Blkid("UUID")).And.EqualTo("2023-11-14-22-13-20-00"));
             Assert.That(fs.Label, Is.EqualTo(Blkid("LABEL")).And.EqualTo("PVBOOT_ISO"));
             Assert.That(fs.FileSystemType, Is.EqualTo("iso9660"));
-            Assert.That(fs.HasRockRidge, Is.EqualTo(volume.ManifestName != "iso-joliet"));
+            Assert.That(fs.HasRockRidge, Is.EqualTo(volume.ManifestName is not ("iso-joliet" or "iso-level2")));
             Assert.That(fs.IsJoliet, Is.EqualTo(volume.ManifestName == "iso-joliet"));
         });
     }
@@ -98,13 +109,16 @@ public sealed class Iso9660FileSystemTests
     }
 
     [Test]
-    public void NonRegularFiles_KeepTheirType_AndCannotBeCopied()
+    public void G3_NonRegularFiles_KeepTheirType_AndAreRefusedNamingTheirMode()
     {
         using var owner = Open(FatIsoVolume.Iso[0].ImagePath, out Iso9660FileSystem fs);
+        var iso = new IsoLocator(FatIsoVolume.Iso[0].ImagePath);
         FileSystemEntry fifo = fs.Lookup("/boot/fifo"u8)!;
         Assert.That(fifo.Type, Is.EqualTo(FileSystemEntryType.Fifo));
-        Assert.Throws<ArgumentException>(() => fs.CopyTo(fifo, Stream.Null));
-        Assert.Throws<ArgumentException>(() => fs.CopyTo(fs.Lookup("/boot"u8)!, Stream.Null));
+        var error = Assert.Throws<PvBoot.Core.CorruptImageException>(() => fs.CopyTo(fifo, Stream.Null))!;
+        Patch.AssertNames(error, RrPx.StructureName, "st_mode", iso.Entry(iso.Find("/boot/fifo"), "PX") + RrPx.Layout.Mode);
+        error = Assert.Throws<PvBoot.Core.CorruptImageException>(() => fs.CopyTo(fs.Lookup("/boot"u8)!, Stream.Null))!;
+        Patch.AssertNames(error, RrPx.StructureName, "st_mode", iso.Entry(iso.Find("/boot"), "PX") + RrPx.Layout.Mode);
     }
 
     [Test]
@@ -123,6 +137,17 @@ public sealed class Iso9660FileSystemTests
         using var owner = Open(FatIsoVolume.Iso[1].ImagePath, out Iso9660FileSystem fs);
         FileSystemEntry root = fs.Lookup("/"u8)!;
         Assert.That(fs.ListDirectory(root).Select(l => l.DisplayName), Is.EquivalentTo(new[] { "boot", "Long Directory Name With Spaces" }));
+    }
+
+    [Test]
+    public void PlainIsoNames_LoseTheirVersion_AndMatchInAnyCase()
+    {
+        FatIsoVolume volume = FatIsoVolume.Iso.Single(v => v.ManifestName == "iso-level2");
+        using var owner = Open(volume.ImagePath, out Iso9660FileSystem fs);
+        Assert.That(fs.ListDirectory(fs.Lookup("/boot"u8)!).Select(l => l.DisplayName), Is.EquivalentTo(new[] { "grub", "vmlinuz", "initrd.img" }));
+        Assert.That(FatIsoVolume.ReadAll(fs, "/BOOT/VMLINUZ"), Is.EqualTo(FatIsoVolume.ReadAll(fs, "/boot/vmlinuz")));
+        ToolResult grub = Tool.Run("grub-fstest", [volume.ImagePath, "cat", "/BOOT/VMLINUZ"]);
+        Assert.That(grub.Stdout, Is.EqualTo(FatIsoVolume.ReadAll(fs, "/boot/vmlinuz")), "GRUB also matches plain names in any case");
     }
 
     [Test]

@@ -189,6 +189,8 @@ public sealed class Iso9660MustRefuseTests
         CorruptImageException error = Patch.Refused(() => fs.CopyTo(kernel, output));
         Assert.That(error.Kind, Is.EqualTo(ImageProblem.LimitExceeded));
         Assert.That(output.Length, Is.Zero);
+        var iso = new IsoLocator(Fixtures.Image(Image));
+        Patch.AssertNames(error, IsoDirectoryRecord.StructureName, "size", iso.Find(Kernel) + IsoDirectoryRecord.Layout.Size);
     }
 
     [Test]
@@ -203,7 +205,7 @@ public sealed class Iso9660MustRefuseTests
     }
 
     private static long LongNameRecord(IsoLocator iso)
-        => iso.Children(iso.Find("/links")).Single(r => iso.Entries(r).Any(e => e.Signature == "CE"));
+        => iso.Children(iso.Find("/links")).Single(r => iso.Entries(r).Any(e => e.Signature == "CE") && iso.NameOf(r)?.StartsWith("NNNN", StringComparison.Ordinal) == true);
 
     private static (string Copy, IsoLocator Iso) Prepare()
     {
