@@ -59,10 +59,17 @@ internal static class Deprivileger
         return (65534, 65534);
     }
 
+    /// <summary>
+    /// Loads the native libraries the readers open lazily, which cannot be found once the root is empty: OpenSSL, for
+    /// btrfs file systems checksummed with SHA-256.
+    /// </summary>
+    private static void PreloadNativeLibraries() => _ = System.Security.Cryptography.SHA256.HashData(ReadOnlySpan<byte>.Empty);
+
     /// <summary>Enters the sandbox. Call only as root, after opening every descriptor the run needs.</summary>
     /// <exception cref="SandboxException">A step that must succeed failed (chroot, limits, uid change).</exception>
     public static SandboxState Enter(string emptyDirectory, uint uid, uint gid, long fileSizeLimit, int cpuSeconds)
     {
+        PreloadNativeLibraries();
         ulong addressSpace = checked(CurrentAddressSpace() + (ulong)AddressSpaceHeadroom);
         Check(Libc.Chroot(emptyDirectory), "chroot " + emptyDirectory);
         Check(Libc.Chdir("/"), "chdir /");

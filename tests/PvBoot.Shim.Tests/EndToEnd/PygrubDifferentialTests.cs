@@ -19,8 +19,8 @@ public class PygrubDifferentialTests
     ];
 
     /// <summary>
-    /// Images pygrub cannot boot (XFS v5 and v4 with ftype, btrfs, BLS, syslinux on a GPT ESP, Joliet-only names,
-    /// EL7 <c>${saved_entry}</c>), with what the guest's own boot loader loads: kernel, then initrds in order, each
+    /// Images pygrub cannot boot (XFS v5 and v4 with ftype, btrfs, BLS, syslinux on a GPT ESP, Joliet-only and level-2
+    /// names, 4 KiB FAT sectors, EL7 <c>${saved_entry}</c>), with what the guest's own boot loader loads: kernel, then initrds in order, each
     /// aligned as that loader aligns them (GRUB 4 bytes, syslinux 4 KiB).
     /// </summary>
     private static readonly (string Image, string Kernel, string[] Initrds, int Alignment)[] PygrubFails =
@@ -33,6 +33,9 @@ public class PygrubDifferentialTests
         ("btrfs-xxhash", "/boot/vmlinuz-6.1.0-test", [], 4),
         ("btrfs-sha256", "/boot/vmlinuz-6.1.0-test", [], 4),
         ("btrfs-blake2", "/boot/vmlinuz-6.1.0-test", [], 4),
+        ("btrfs-dup-data", "/boot/vmlinuz-6.1.0-test", [], 4),
+        ("fat12-4k-sectors", "/boot/vmlinuz-linux", [], 4),
+        ("iso-level2", "/boot/vmlinuz", [], 4),
         ("fat32-esp-gpt", "/vmlinuz-linux", ["/intel-ucode.img", "/initramfs-linux.img"], 4096),
         ("iso-joliet", "/boot/vmlinuz-6.1.0-13-amd64", [], 4),
         ("iso-netinst", "/install.amd/vmlinuz", ["/install.amd/initrd.gz"], 4),
