@@ -39,6 +39,19 @@ internal static class ConfigSearch
         .. Bls.ConfigPaths.Select(p => new ConfigLocation(Bls, p)),
     ];
 
+    /// <summary>The parser for a configuration file known only by its name (<c>--isconfig</c>).</summary>
+    public static IBootConfigParser ParserForFileName(string path)
+    {
+        string name = System.IO.Path.GetFileName(path).ToLowerInvariant();
+        return name switch
+        {
+            "menu.lst" or "grub.conf" => GrubLegacy,
+            "lilo.conf" => Lilo,
+            _ when name.EndsWith("linux.cfg", StringComparison.Ordinal) || name.EndsWith("linux.conf", StringComparison.Ordinal) => Syslinux,
+            _ => Grub2,
+        };
+    }
+
     /// <summary>Finds the first configuration in <paramref name="fs"/> and evaluates it.</summary>
     /// <returns>The selection, or <see langword="null"/> when the file system holds no configuration.</returns>
     public static BootSelection? Evaluate(IFileSystemReader fs, string device, IBootDeviceMap devices, GuestBootOptions options, List<string> explanation)

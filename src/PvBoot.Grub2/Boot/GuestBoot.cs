@@ -224,6 +224,11 @@ public sealed class GuestBoot : IDisposable
 
     private static GuestBoot Open(IBlockSource disk, FileBlockSource? owned, GuestBootOptions options)
     {
+        if (options.ConfigFileOnly)
+        {
+            return OpenConfigFile(disk, owned, options);
+        }
+
         var explanation = new List<string>();
         IReadOnlyList<PartitionCandidate> candidates;
         try
@@ -322,6 +327,35 @@ public sealed class GuestBoot : IDisposable
             candidates.Count <= 1
                 ? "the first disk in the domain config has no boot partition; libxl passes only the first disk to the boot loader"
                 : "check that /boot is on the first disk of the domain config and holds grub.cfg, menu.lst, extlinux.conf or loader/entries");
+    }
+
+    /// <summary>
+    /// pygrub's <c>--isconfig</c>: the source is a bare configuration file, read with the parser its name calls for
+    /// (<c>menu.lst</c>/<c>grub.conf</c> GRUB legacy, <c>*linux.c*</c> syslinux, <c>lilo.conf</c> LILO, else GRUB 2).
+    /// </summary>
+    private static GuestBoot OpenConfigFile(IBlockSource file, FileBlockSource? owned, GuestBootOptions options)
+    {
+        if (file.Length > options.Config.MaxConfigBytes)
+        {
+            throw new ConfigSyntaxException(new SourceLocation(file.Name, 1, 1),
+                $"the configuration is too large: {file.Length} bytes, more than {options.Config.MaxConfigBytes}");
+        }
+
+        string name = Path.GetFileName(file.Name);
+        var fs = new HostConfigFileSystem(file, name.Length == 0 ? "grub.cfg" : name, options.Budgets);
+        var devices = new BootDeviceMap([], options.Budgets);
+        IBootConfigParser parser = ConfigSearch.ParserForFileName(fs.ConfigPath);
+        BootSelection selection = parser.Parse(new BootConfigContext
+        {
+            FileSystem = fs,
+            DeviceName = "host",
+            ConfigPath = fs.ConfigPath,
+            Devices = devices,
+            Options = options.Config,
+            Logger = options.Logger,
+        });
+        string[] explanation = [$"{file.Name}: read as a bare {parser.Format} configuration (--isconfig)", .. selection.Explanation];
+        return new GuestBoot(owned, devices, fs, "host", selection, explanation, options);
     }
 
     private (IFileSystemReader? FileSystem, string Device) FileSystemOf(BootFile file)

@@ -117,4 +117,32 @@ public class PygrubDifferentialTests
 
         Assert.That(actual.Files["boot_ramdisk.XXXXXXXX"], Is.EqualTo(expectedInitrd.ToArray()), $"initrds concatenated with {alignment}-byte alignment");
     }
+
+    [Test]
+    public void IsConfig_BareGrubCfg_PrintsWhatPygrubPrints()
+    {
+        string config = Path.Combine(Fixtures.WorkDirectory, $"isconfig-{Guid.NewGuid():N}", "grub.cfg");
+        Directory.CreateDirectory(Path.GetDirectoryName(config)!);
+        File.WriteAllText(config, """
+            set default=1
+            set timeout=5
+            menuentry 'Debian GNU/Linux, with Linux 6.1.0-13-amd64' {
+            	linux /boot/vmlinuz-6.1.0-13-amd64 root=/dev/xvda1 ro quiet
+            	initrd /boot/initrd.img-6.1.0-13-amd64
+            }
+            menuentry 'Debian GNU/Linux, with Linux 6.1.0-12-amd64' {
+            	linux /boot/vmlinuz-6.1.0-12-amd64 root=/dev/xvda1 ro
+            	initrd /boot/initrd.img-6.1.0-12-amd64
+            }
+            """);
+
+        PygrubBinaries.Run expected = PygrubBinaries.Execute(PygrubBinaries.Reference, ["--quiet", "--isconfig", config]);
+        PygrubBinaries.Run actual = PygrubBinaries.Execute(PygrubBinaries.PvBoot, ["--quiet", "--isconfig", config]);
+
+        Assert.That(expected.ExitCode, Is.Zero, expected.Stderr);
+        Assert.That(expected.Stdout, Does.Contain("vmlinuz-6.1.0-12-amd64"), "the reference run did not pick entry 1");
+        Assert.That(actual.ExitCode, Is.Zero, actual.Stderr);
+        Assert.That(actual.Stdout, Is.EqualTo(expected.Stdout));
+        Assert.That(actual.Files, Is.Empty, "--isconfig writes no files");
+    }
 }
