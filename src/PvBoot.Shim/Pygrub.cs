@@ -189,6 +189,11 @@ internal static class Pygrub
                     logger.LogWarning("namespaces unavailable ({Problem}); running chrooted as uid {Uid} without them", state.NamespaceProblem, state.Uid);
                 }
 
+                if (state.LimitProblem is not null)
+                {
+                    logger.LogWarning("{Problem}", state.LimitProblem);
+                }
+
                 logger.LogDebug("deprivileged: uid {Uid}, gid {Gid}, namespaces {Namespaces}", state.Uid, state.Gid, state.Namespaces);
                 if (options.Explain)
                 {

@@ -8,7 +8,8 @@ namespace PvBoot.Shim.Sandbox;
 /// <param name="Gid">The gid now in force.</param>
 /// <param name="Namespaces">Whether the mount, IPC, network and PID namespaces were unshared.</param>
 /// <param name="NamespaceProblem">Why they were not, or <see langword="null"/>.</param>
-internal sealed record SandboxState(uint Uid, uint Gid, bool Namespaces, string? NamespaceProblem);
+/// <param name="LimitProblem">A resource limit that could not be set, or <see langword="null"/>.</param>
+internal sealed record SandboxState(uint Uid, uint Gid, bool Namespaces, string? NamespaceProblem, string? LimitProblem = null);
 
 /// <summary>The failure of a sandbox step.</summary>
 internal sealed class SandboxException(string message) : Exception(message);
@@ -70,11 +71,12 @@ internal static class Deprivileger
     public static SandboxState Enter(string emptyDirectory, uint uid, uint gid, long fileSizeLimit, int cpuSeconds)
     {
         PreloadNativeLibraries();
-        ulong addressSpace = checked(CurrentAddressSpace() + (ulong)AddressSpaceHeadroom);
+        ulong? mapped = CurrentAddressSpace();
         Check(Libc.Chroot(emptyDirectory), "chroot " + emptyDirectory);
         Check(Libc.Chdir("/"), "chdir /");
 
         string? namespaceProblem = null;
+        string? limitProblem = null;
         if (Libc.Unshare(Libc.CLONE_NEWNS | Libc.CLONE_NEWIPC | Libc.CLONE_NEWNET | Libc.CLONE_NEWPID) != 0)
         {
             namespaceProblem = "unshare(mount, IPC, network, PID namespaces) failed: " + Libc.Describe(Libc.Errno);
@@ -85,7 +87,16 @@ internal static class Deprivileger
         SetLimit(Libc.RLIMIT_MEMLOCK, 0);
         SetLimit(Libc.RLIMIT_MSGQUEUE, 0);
         SetLimit(Libc.RLIMIT_FSIZE, (ulong)fileSizeLimit);
-        SetLimit(Libc.RLIMIT_AS, addressSpace);
+        if (mapped is ulong bytes)
+        {
+            SetLimit(Libc.RLIMIT_AS, checked(bytes + (ulong)AddressSpaceHeadroom));
+        }
+        else
+        {
+            // Without /proc (a bare chroot) the mapped size is unknown; the GC heap cap still bounds the managed heap.
+            limitProblem = "/proc/self/status is not readable, so no address-space limit was set";
+        }
+
         SetLimit(Libc.RLIMIT_CPU, (ulong)cpuSeconds);
         Check(Libc.Prctl(Libc.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
         Check(Libc.Prctl(Libc.PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)");
@@ -98,11 +109,16 @@ internal static class Deprivileger
             throw new SandboxException("the uid change did not stick");
         }
 
-        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem);
+        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem, limitProblem);
     }
 
-    private static ulong CurrentAddressSpace()
+    private static ulong? CurrentAddressSpace()
     {
+        if (!File.Exists("/proc/self/status"))
+        {
+            return null;
+        }
+
         foreach (string line in File.ReadLines("/proc/self/status"))
         {
             if (line.StartsWith("VmSize:", StringComparison.Ordinal))
@@ -115,7 +131,7 @@ internal static class Deprivileger
             }
         }
 
-        throw new SandboxException("cannot read VmSize from /proc/self/status");
+        return null;
     }
 
     private static void SetLimit(int resource, ulong value)
