@@ -46,8 +46,13 @@ public class PygrubDifferentialTests
         from format in new[] { "sxp", "simple", "simple0" }
         select new TestCaseData(image, format).SetName($"SameAsPygrub_{image}_{format}");
 
+    /// <summary>
+    /// Every image pygrub reads, but hybrid-gpt: its only entry has no initrd, which makes pygrub's listing raise after
+    /// printing it, and pygrub then lists it again for each of the GPT's many partition entries (245 times).
+    /// </summary>
     private static IEnumerable<TestCaseData> ListingCases() =>
-        PygrubReads.Select(image => new TestCaseData(image).SetName($"ListEntries_SameAsPygrub_{image}"));
+        PygrubReads.Where(image => image != "hybrid-gpt")
+            .Select(image => new TestCaseData(image).SetName($"ListEntries_SameAsPygrub_{image}"));
 
     private static IEnumerable<TestCaseData> GrubWouldBootCases() =>
         PygrubFails.Select(c => new TestCaseData(c.Image, c.Kernel, c.Initrds, c.Alignment).SetName($"BootsWhatGrubWould_{c.Image}"));
