@@ -8,10 +8,9 @@ namespace PvBoot.FileSystems.Tests.Iso9660;
 /// <summary>
 /// A file above 4 GiB, which xorriso can only store as a multi-extent file. libisofs splits only at 4 GiB - 2 KiB,
 /// so the image is built at test time by <c>scripts/large-iso-multiextent.sh</c> (sparse, but xorriso still streams
-/// 4 GiB through a pipe: 15-45 s), which is why the test runs on request only.
+/// 4 GiB through a pipe: 15-45 s).
 /// </summary>
 [TestFixture]
-[Explicit("builds a 4 GiB sparse ISO with xorriso (15-45 s); run with --filter FullyQualifiedName~MultiExtent")]
 public sealed class Iso9660MultiExtentTests
 {
     [Test]
