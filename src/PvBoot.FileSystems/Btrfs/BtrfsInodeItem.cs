@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using PvBoot.Core;
 using PvBoot.Core.FileSystems;
+using PvBoot.Core;
+using PvBoot.FileSystems.Common;
 
 namespace PvBoot.FileSystems.Btrfs;
 
@@ -23,17 +24,7 @@ internal readonly struct BtrfsInodeItem
     public uint Mode { get; }
 
     /// <summary>The type the mode says.</summary>
-    public FileSystemEntryType Type => (Mode & 0xF000) switch
-    {
-        0x8000 => FileSystemEntryType.Regular,
-        0x4000 => FileSystemEntryType.Directory,
-        0xA000 => FileSystemEntryType.Symlink,
-        0x2000 => FileSystemEntryType.CharacterDevice,
-        0x6000 => FileSystemEntryType.BlockDevice,
-        0x1000 => FileSystemEntryType.Fifo,
-        0xC000 => FileSystemEntryType.Socket,
-        _ => FileSystemEntryType.Unknown,
-    };
+    public FileSystemEntryType Type => PosixMode.TypeOf(Mode);
 
     /// <summary>Parses an inode item.</summary>
     public static BtrfsInodeItem Parse(ReadOnlySpan<byte> span, long diskOffset, string source)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using PvBoot.Core;
 using PvBoot.Core.FileSystems;
+using PvBoot.Core;
+using PvBoot.FileSystems.Common;
 
 namespace PvBoot.FileSystems.Ext;
 
@@ -68,17 +69,7 @@ internal readonly struct Ext4Inode
     }
 
     /// <summary>The type from the S_IFMT bits of i_mode.</summary>
-    public FileSystemEntryType Type => (Mode & 0xF000) switch
-    {
-        0x8000 => FileSystemEntryType.Regular,
-        0x4000 => FileSystemEntryType.Directory,
-        0xA000 => FileSystemEntryType.Symlink,
-        0x2000 => FileSystemEntryType.CharacterDevice,
-        0x6000 => FileSystemEntryType.BlockDevice,
-        0x1000 => FileSystemEntryType.Fifo,
-        0xC000 => FileSystemEntryType.Socket,
-        _ => FileSystemEntryType.Unknown,
-    };
+    public FileSystemEntryType Type => PosixMode.TypeOf(Mode);
 
     /// <summary>
     /// Parses an inode of <paramref name="inodeSize"/> bytes and checks i_extra_isize and i_size

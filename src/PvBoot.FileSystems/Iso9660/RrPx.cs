@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using PvBoot.Core;
 using PvBoot.Core.FileSystems;
+using PvBoot.Core;
+using PvBoot.FileSystems.Common;
 
 namespace PvBoot.FileSystems.Iso9660;
 
@@ -19,17 +20,7 @@ internal readonly struct RrPx
     public uint Mode { get; }
 
     /// <summary>The type the mode's <c>S_IFMT</c> bits give.</summary>
-    public FileSystemEntryType Type => (Mode & 0xF000) switch
-    {
-        0x8000 => FileSystemEntryType.Regular,
-        0x4000 => FileSystemEntryType.Directory,
-        0xA000 => FileSystemEntryType.Symlink,
-        0x2000 => FileSystemEntryType.CharacterDevice,
-        0x6000 => FileSystemEntryType.BlockDevice,
-        0x1000 => FileSystemEntryType.Fifo,
-        0xC000 => FileSystemEntryType.Socket,
-        _ => FileSystemEntryType.Unknown,
-    };
+    public FileSystemEntryType Type => PosixMode.TypeOf(Mode);
 
     /// <summary>Parses the entry.</summary>
     /// <param name="span">The entry's bytes (its <c>LEN</c>).</param>

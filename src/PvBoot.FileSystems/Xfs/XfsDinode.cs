@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using PvBoot.Core;
 using PvBoot.Core.FileSystems;
+using PvBoot.Core;
+using PvBoot.FileSystems.Common;
 
 namespace PvBoot.FileSystems.Xfs;
 
@@ -100,17 +101,7 @@ internal readonly struct XfsDinode
     public FileSystemEntryType Type => TypeOfMode(Mode);
 
     /// <summary>The type that <paramref name="mode"/>'s S_IFMT bits give.</summary>
-    public static FileSystemEntryType TypeOfMode(ushort mode) => (mode & 0xF000) switch
-    {
-        0x1000 => FileSystemEntryType.Fifo,
-        0x2000 => FileSystemEntryType.CharacterDevice,
-        0x4000 => FileSystemEntryType.Directory,
-        0x6000 => FileSystemEntryType.BlockDevice,
-        0x8000 => FileSystemEntryType.Regular,
-        0xA000 => FileSystemEntryType.Symlink,
-        0xC000 => FileSystemEntryType.Socket,
-        _ => FileSystemEntryType.Unknown,
-    };
+    public static FileSystemEntryType TypeOfMode(ushort mode) => PosixMode.TypeOf(mode);
 
     /// <summary>Parses and validates one inode.</summary>
     /// <param name="span">The whole inode (sb_inodesize bytes).</param>
