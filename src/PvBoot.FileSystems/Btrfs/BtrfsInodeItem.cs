@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using PvBoot.Core.FileSystems;
 using PvBoot.Core;
+using PvBoot.Core.FileSystems;
 using PvBoot.FileSystems.Common;
 
 namespace PvBoot.FileSystems.Btrfs;
