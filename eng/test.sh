@@ -38,7 +38,7 @@ PVBOOT_DEB=$(bash eng/make-deb.sh) || { echo "package build failed"; echo "0 pas
 export PVBOOT_PORTABLE_PYGRUB PVBOOT_DEB
 
 results="$root/out/test-results"
-rm -rf "$results"; mkdir -p "$results"
+rm -rf "$results" out/test-work; mkdir -p "$results"
 for proj in tests/*/*.Tests.csproj; do
   name=$(basename "$proj" .csproj)
   dotnet test "$proj" -c Release --no-build --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \

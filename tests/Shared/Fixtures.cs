@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 
 namespace PvBoot.Testing;
 
@@ -48,11 +49,15 @@ internal static class Fixtures
         return entries;
     }
 
-    /// <summary>A fresh copy of an image that a test may patch.</summary>
+    /// <summary>A fresh copy of an image that a test may patch (sparse: blocks of zeros take no disk space).</summary>
     public static string WritableCopy(string name, string suffix)
     {
         string copy = Path.Combine(WorkDirectory, $"{name}.{suffix}.{Guid.NewGuid():N}.img");
-        File.Copy(Image(name), copy);
+        using (FileStream input = File.OpenRead(Image(name)))
+        {
+            WriteSparse(input, copy);
+        }
+
         return copy;
     }
 
@@ -64,12 +69,39 @@ internal static class Fixtures
         string source = Path.Combine(Directory, "images", name + ".img.gz");
         string target = Path.Combine(WorkDirectory, name + ".img");
         using (var input = new GZipStream(File.OpenRead(source), CompressionMode.Decompress))
-        using (var output = File.Create(target))
         {
-            input.CopyTo(output);
+            WriteSparse(input, target);
         }
 
         return target;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="input"/> to a new file, skipping 4 KiB blocks of zeros so the images (mostly zeros, up to
+    /// hundreds of MiB each) cost little disk space however many copies the tests patch.
+    /// </summary>
+    private static void WriteSparse(Stream input, string target)
+    {
+        const int Block = 4096;
+        using SafeFileHandle output = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write);
+        byte[] buffer = new byte[1 << 20];
+        long length = 0;
+        int read;
+        while ((read = input.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false)) > 0)
+        {
+            for (int offset = 0; offset < read; offset += Block)
+            {
+                ReadOnlySpan<byte> block = buffer.AsSpan(offset, Math.Min(Block, read - offset));
+                if (block.ContainsAnyExcept((byte)0))
+                {
+                    RandomAccess.Write(output, block, length + offset);
+                }
+            }
+
+            length += read;
+        }
+
+        RandomAccess.SetLength(output, length);
     }
 
     private static string FindRoot()
@@ -85,10 +117,32 @@ internal static class Fixtures
         throw new InvalidOperationException("PvBoot.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>out/test-work/PID, removed when the test process exits (set PVBOOT_KEEP_TEST_WORK=1 to keep it).</summary>
     private static string CreateWorkDirectory()
     {
         string dir = Path.Combine(FindRoot(), "out", "test-work", $"{Environment.ProcessId}");
         System.IO.Directory.CreateDirectory(dir);
+        if (Environment.GetEnvironmentVariable("PVBOOT_KEEP_TEST_WORK") != "1")
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(dir);
+        }
+
         return dir;
+    }
+
+    private static void DeleteQuietly(string dir)
+    {
+        try
+        {
+            System.IO.Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open by a child process; the next run's directory is a new one anyway.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Left by a test that dropped privileges; harmless.
+        }
     }
 }
