@@ -53,8 +53,8 @@ fi
 if [ ! -e "$out/gpt.img" ]; then
   boot_tree "$work/gpt" 8 30
   mkfs.ext4 -q -d "$work/gpt" "$work/gpt.fs" 46M
-  truncate -s 52M "$out/gpt.img"
-  sgdisk -q -n 1:2048:+1M -t 1:ef02 -n 2:4096:+46M -t 2:8300 "$out/gpt.img"
+  truncate -s 64M "$out/gpt.img"
+  sgdisk -n 1:2048:4095 -t 1:ef02 -n 2:4096:0 -t 2:8300 "$out/gpt.img" >/dev/null
   dd if="$work/gpt.fs" of="$out/gpt.img" bs=512 seek=4096 conv=notrunc,sparse status=none
 fi
 
