@@ -48,6 +48,24 @@ internal static class XfsImages
 
     public static byte[] ReadAll(IFileSystemReader reader, string path) => ReadAll(reader, Lookup(reader, path));
 
+    /// <summary>
+    /// The extent count and bmbt level that the fixture script read with xfs_db from the finished image, kept in
+    /// manifests/xfs-root.tsv as a "#bmbt" line: tag, image, path, extents, level.
+    /// </summary>
+    public static (long Extents, int Level) RecordedBmbt(string image, string path)
+    {
+        foreach (string line in File.ReadLines(Path.Combine(Fixtures.Directory, "manifests", "xfs-root.tsv")))
+        {
+            string[] f = line.Split('\t');
+            if (f.Length == 5 && f[0] == "#bmbt" && f[1] == image && f[2] == path)
+            {
+                return (long.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture), int.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        throw new AssertionException($"no extent count recorded for {image}:{path}");
+    }
+
     /// <summary>Runs xfs_db read-only on an image (whole-disk fixtures only) and returns its output.</summary>
     public static string XfsDb(string imagePath, params string[] commands)
     {
