@@ -52,6 +52,12 @@ internal sealed class HostDirectoryFileSystem : IFileSystemReader
 
     public FileSystemEntry? Lookup(ReadOnlySpan<byte> path, bool followFinalSymlink = true)
     {
+        if (path.Contains((byte)0))
+        {
+            // No name on any file system (nor on the host serving this one) contains a NUL byte.
+            return null;
+        }
+
         string text = Encoding.Latin1.GetString(path);
         var parts = new List<string>();
         foreach (string part in text.Split('/', StringSplitOptions.RemoveEmptyEntries))

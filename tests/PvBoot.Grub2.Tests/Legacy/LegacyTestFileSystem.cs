@@ -40,6 +40,12 @@ internal sealed class LegacyTestFileSystem : IFileSystemReader
 
     public FileSystemEntry? Lookup(ReadOnlySpan<byte> path, bool followFinalSymlink = true)
     {
+        if (path.Contains((byte)0))
+        {
+            // No name on any file system (nor on the host serving this one) contains a NUL byte.
+            return null;
+        }
+
         string text = Encoding.UTF8.GetString(path);
         LookedUp.Add(text);
         var resolved = new List<string>();
