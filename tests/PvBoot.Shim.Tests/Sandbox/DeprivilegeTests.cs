@@ -77,15 +77,7 @@ public sealed class DeprivilegeTests
     {
         ShimBinary.RequireRoot();
         string directory = ShimBinary.NewDirectory("killed");
-        string fifo = Path.Combine(ShimBinary.NewDirectory("fifo"), "disk");
-        Assert.That(Tool.Run("mkfifo", [fifo]).ExitCode, Is.Zero);
-        var start = new ProcessStartInfo(ShimBinary.Path) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string arg in new[] { "-q", "--output-directory=" + directory, fifo })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process parent = Process.Start(start)!;
+        using Process parent = StartOnBlockedImage(directory);
         int child = WaitForChild(parent.Id);
         Assert.That(Directory.GetFiles(directory), Has.Length.EqualTo(2), "the parent made both output files before starting the child");
         Assert.That(Tool.Run("kill", ["-KILL", child.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode, Is.Zero);
@@ -104,15 +96,7 @@ public sealed class DeprivilegeTests
     {
         ShimBinary.RequireRoot();
         string directory = ShimBinary.NewDirectory("sigterm");
-        string fifo = Path.Combine(ShimBinary.NewDirectory("fifo"), "disk");
-        Assert.That(Tool.Run("mkfifo", [fifo]).ExitCode, Is.Zero);
-        var start = new ProcessStartInfo(ShimBinary.Path) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string arg in new[] { "-q", "--output-directory=" + directory, fifo })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process parent = Process.Start(start)!;
+        using Process parent = StartOnBlockedImage(directory);
         int child = WaitForChild(parent.Id);
         Assert.That(Tool.Run("kill", ["-TERM", parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode, Is.Zero);
         Assert.That(parent.WaitForExit(20_000), Is.True, "the parent did not end after SIGTERM");
@@ -142,5 +126,19 @@ public sealed class DeprivilegeTests
 
         Assert.Fail("the worker child did not start");
         return -1;
+    }
+
+    /// <summary>Starts pygrub on a FIFO as the image: the child blocks reading it until the test acts.</summary>
+    private static Process StartOnBlockedImage(string directory)
+    {
+        string fifo = Path.Combine(ShimBinary.NewDirectory("fifo"), "disk");
+        Assert.That(Tool.Run("mkfifo", [fifo]).ExitCode, Is.Zero);
+        var start = new ProcessStartInfo(ShimBinary.Path) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in new[] { "-q", "--output-directory=" + directory, fifo })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start)!;
     }
 }
