@@ -1,12 +1,10 @@
-using System.Text.RegularExpressions;
-
 namespace PvBoot.Grub2.Selection;
 
 /// <summary>
 /// pygrub 4.17's flat numbering of a grub.cfg: every line (stripped) matching <c>menuentry ["'](.*?)["'] (.*){</c>
 /// outside <c>function</c> blocks counts, whatever submenu or condition it is in (boot-config-semantics §3.5, §11).
 /// </summary>
-internal static partial class PygrubNumbering
+internal static class PygrubNumbering
 {
     /// <summary>Maps 1-based line numbers of the file to pygrub's 0-based entry numbers.</summary>
     public static Dictionary<int, int> Compute(string text)
@@ -40,7 +38,7 @@ internal static partial class PygrubNumbering
                 continue;
             }
 
-            if (MenuEntryLine().IsMatch(line))
+            if (IsMenuEntryLine(line))
             {
                 result[lineNumber] = index++;
             }
@@ -49,6 +47,29 @@ internal static partial class PygrubNumbering
         return result;
     }
 
-    [GeneratedRegex("^menuentry [\"'](.*?)[\"'] (.*)\\{", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex MenuEntryLine();
+    /// <summary>
+    /// Whether a stripped line matches pygrub's pattern: <c>menuentry </c>, a quote, then somewhere a quote followed by a
+    /// space with a <c>{</c> after it. A linear scan, so no input can make it slow.
+    /// </summary>
+    internal static bool IsMenuEntryLine(string line)
+    {
+        const string Keyword = "menuentry ";
+        if (line.Length <= Keyword.Length || !line.StartsWith(Keyword, StringComparison.Ordinal) || !IsQuote(line[Keyword.Length]))
+        {
+            return false;
+        }
+
+        int lastBrace = line.LastIndexOf('{');
+        for (int i = Keyword.Length + 1; i + 1 < lastBrace; i++)
+        {
+            if (IsQuote(line[i]) && line[i + 1] == ' ')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsQuote(char c) => c is '"' or '\'';
 }
