@@ -1,18 +1,23 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
-using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Digests;
 using PvBoot.FileSystems.Common;
 
 namespace PvBoot.FileSystems.Btrfs;
 
 /// <summary>The checksum of a superblock or tree block: the first 32 bytes hold the digest of the rest.</summary>
+/// <remarks>
+/// SHA-256 and BLAKE2b-256 come from BouncyCastle's managed digests: the BCL's SHA-256 loads OpenSSL, which a reader
+/// running in an empty chroot cannot do, and the BCL has no BLAKE2b.
+/// </remarks>
 internal static class BtrfsChecksum
 {
     /// <summary>The bytes of the block that hold the digest.</summary>
     public const int FieldSize = 32;
 
-    /// <summary>Whether the algorithm can be verified (blake2b cannot: the BCL has no BLAKE2b).</summary>
-    public static bool CanVerify(ushort csumType) => csumType <= BtrfsConstants.CsumSha256;
+    /// <summary>Whether the algorithm is one btrfs defines (all four are verified).</summary>
+    public static bool CanVerify(ushort csumType) => csumType <= BtrfsConstants.CsumBlake2b;
 
     /// <summary>The algorithm's name.</summary>
     public static string Name(ushort csumType) => csumType switch
@@ -45,7 +50,8 @@ internal static class BtrfsChecksum
                 BinaryPrimitives.WriteUInt64LittleEndian(digest, XxHash64.HashToUInt64(data));
                 return expected.SequenceEqual(digest[..8]);
             case BtrfsConstants.CsumSha256:
-                SHA256.HashData(data, digest);
+            case BtrfsConstants.CsumBlake2b:
+                Digest(data, digest, csumType);
                 return expected.SequenceEqual(digest);
             default:
                 return true;
@@ -68,10 +74,19 @@ internal static class BtrfsChecksum
                 BinaryPrimitives.WriteUInt64LittleEndian(digest, XxHash64.HashToUInt64(data));
                 return stored[..8].SequenceEqual(digest[..8]);
             case BtrfsConstants.CsumSha256:
-                SHA256.HashData(data, digest);
+            case BtrfsConstants.CsumBlake2b:
+                Digest(data, digest, csumType);
                 return stored.SequenceEqual(digest);
             default:
                 return true;
         }
+    }
+
+    /// <summary>The 32-byte SHA-256 or BLAKE2b-256 digest of <paramref name="data"/>.</summary>
+    public static void Digest(ReadOnlySpan<byte> data, Span<byte> digest, ushort csumType)
+    {
+        IDigest algorithm = csumType == BtrfsConstants.CsumSha256 ? new Sha256Digest() : new Blake2bDigest(FieldSize * 8);
+        algorithm.BlockUpdate(data);
+        _ = algorithm.DoFinal(digest);
     }
 }
