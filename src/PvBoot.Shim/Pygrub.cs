@@ -1,15 +1,12 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.IO.Pipes;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Win32.SafeHandles;
 using PvBoot.Core;
 using PvBoot.Core.Boot;
 using PvBoot.Grub2;
 using PvBoot.Shim.Boot;
 using PvBoot.Shim.CommandLine;
+using PvBoot.Shim.Logging;
 using PvBoot.Shim.Menu;
 using PvBoot.Shim.Native;
 using PvBoot.Shim.Output;
@@ -18,33 +15,22 @@ using PvBoot.Shim.Sandbox;
 namespace PvBoot.Shim;
 
 /// <summary>
-/// pygrub's command-line contract. The process that the toolstack starts (the parent) parses the command line, makes
-/// the output directory and files, opens <c>--output</c>, then re-executes itself as a child that opens the image,
-/// deprivileges (when run as root) and does the work through the inherited descriptors. The parent enforces the
-/// wall-clock deadline, removes the outputs on any failure and returns the child's exit code.
+/// pygrub's command-line contract. The process that the toolstack starts parses the command line, makes the output
+/// directory and files and opens <c>--output</c>, then forks a worker that opens the image, deprivileges (when run as
+/// root) and does the work through the inherited descriptors. The parent enforces the wall-clock deadline, removes
+/// the outputs on any failure and returns the worker's exit code.
 /// </summary>
 internal static class Pygrub
 {
-    /// <summary>The first argument that makes the process the worker child.</summary>
-    public const string ChildFlag = "--pvboot-internal-child";
-
-    /// <summary>The GC heap limit of the deprivileged child (pygrub caps its address space at 256 MiB).</summary>
-    public const long ChildHeapLimit = 256L << 20;
-
-    /// <summary>The process entry: the parent or, with <see cref="ChildFlag"/>, the child.</summary>
+    /// <summary>The process entry.</summary>
     public static int Entry(string[] args)
     {
         _ = Libc.Signal(Libc.SIGXFSZ, Libc.SIG_IGN);
-        if (args.Length > 0 && args[0] == ChildFlag)
-        {
-            return (int)ChildMain(args);
-        }
-
         string programName = Environment.GetCommandLineArgs() is [string first, ..] ? first : "pygrub";
         return (int)Run(args, programName, Console.Out, Console.Error, GuestBootSession.Open, supervise: true);
     }
 
-    /// <summary>Runs pygrub: in-process when <paramref name="supervise"/> is false (tests), else through a child.</summary>
+    /// <summary>Runs pygrub: in-process when <paramref name="supervise"/> is false (tests), else in a forked worker.</summary>
     public static ExitCode Run(
         IReadOnlyList<string> args,
         string programName,
@@ -64,7 +50,7 @@ internal static class Pygrub
             return parsed.Code;
         }
 
-        using ILoggerFactory loggers = CreateLoggers(options.Debug);
+        using ILoggerFactory loggers = StandardErrorLoggerProvider.CreateFactory(stderr, options.Debug);
         ILogger logger = loggers.CreateLogger("pygrub");
         try
         {
@@ -77,8 +63,8 @@ internal static class Pygrub
             using OutputFiles files = OutputFiles.Create(options.OutputDirectory, makeFiles, options.Output);
             var outputs = new RunOutputs(files.KernelFd, files.KernelPath, files.RamdiskFd, files.RamdiskPath, files.OutputFd);
             RunResult result = supervise
-                ? Supervise(args, programName, options, outputs, stderr, logger)
-                : Work(options, outputs, stdout, stderr, logger, openSession, sandboxDirectory: null);
+                ? Supervise(options, outputs, stdout, stderr, logger)
+                : Work(options, outputs, stdout, stderr, logger, openSession, sandboxDirectory: null, forked: false);
             if (result.Code == ExitCode.Success)
             {
                 files.Commit(result.RamdiskUsed);
@@ -86,53 +72,9 @@ internal static class Pygrub
 
             return result.Code;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
             return Report(e, options, stderr);
-        }
-    }
-
-    /// <summary>The child: reads the descriptors the parent passed, then does the work.</summary>
-    private static ExitCode ChildMain(string[] args)
-    {
-        // ChildFlag kernelFd kernelPath ramdiskFd ramdiskPath outputFd statusFd sandboxDir programName -- args...
-        int Fd(int index) => int.Parse(args[index], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        string? Text(int index) => args[index].Length == 0 ? null : args[index];
-        var outputs = new RunOutputs(Fd(1), Text(2), Fd(3), Text(4), Fd(5));
-        int statusFd = Fd(6);
-        string? sandbox = Text(7);
-        string programName = args[8];
-        string[] original = args[10..];
-        ParseOutcome parsed = PygrubOptions.Parse(original, programName, false, _ => true);
-        if (parsed.Options is not PygrubOptions options)
-        {
-            Console.Error.Write(parsed.Stderr);
-            return parsed.Code;
-        }
-
-        // Start the runtime's console and signal machinery (and the logger's thread) while threads may still be made:
-        // the sandbox's RLIMIT_NPROC of 0 forbids new threads.
-        PosixSignalRegistration.Create(PosixSignal.SIGCONT, _ => { }).Dispose();
-        using ILoggerFactory loggers = CreateLoggers(options.Debug);
-        ILogger logger = loggers.CreateLogger("pygrub");
-        logger.LogDebug("worker started");
-        try
-        {
-            RunResult result = Work(options, outputs, Console.Out, Console.Error, logger, GuestBootSession.Open, sandbox);
-            if (result.Code == ExitCode.Success && result.RamdiskUsed && statusFd >= 0)
-            {
-                Libc.WriteAll(statusFd, "ramdisk\n"u8);
-            }
-
-            return result.Code;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return Report(e, options, Console.Error);
-        }
-        finally
-        {
-            Console.Out.Flush();
         }
     }
 
@@ -144,7 +86,8 @@ internal static class Pygrub
         TextWriter stderr,
         ILogger logger,
         Func<BootSessionRequest, IBootSession> openSession,
-        string? sandboxDirectory)
+        string? sandboxDirectory,
+        bool forked)
     {
         SafeFileHandle image;
         try
@@ -173,7 +116,7 @@ internal static class Pygrub
 
                 // Draw on standard output when it is the terminal (as pygrub's curses does); when it is redirected,
                 // draw on the terminal of standard input so the menu never mixes with the result.
-                terminal = RawTerminal.Open(0, RawTerminal.IsTerminal(1) ? 1 : 0);
+                terminal = RawTerminal.Open(0, MenuOutput(), restoreOnSignals: !forked);
             }
 
             long fileCap = FileSizeCap();
@@ -194,7 +137,7 @@ internal static class Pygrub
                     logger.LogWarning("{Problem}", state.LimitProblem);
                 }
 
-                logger.LogDebug("deprivileged: uid {Uid}, gid {Gid}, namespaces {Namespaces}", state.Uid, state.Gid, state.Namespaces);
+                logger.LogDebug("deprivileged: uid {Uid}, gid {Gid}, namespaces {Namespaces}, GC heap limit {HeapLimit} bytes", state.Uid, state.Gid, state.Namespaces, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
                 if (options.Explain)
                 {
                     stderr.WriteLine(string.Create(
@@ -238,8 +181,11 @@ internal static class Pygrub
         }
     }
 
-    /// <summary>The parent: starts the child, enforces the deadline, reads whether a ramdisk was written.</summary>
-    private static RunResult Supervise(IReadOnlyList<string> args, string programName, PygrubOptions options, RunOutputs outputs, TextWriter stderr, ILogger logger)
+    /// <summary>The terminal the menu draws on: standard output when it is one, else the terminal of standard input.</summary>
+    private static int MenuOutput() => RawTerminal.IsTerminal(1) ? 1 : 0;
+
+    /// <summary>The parent: forks the worker, enforces the deadline, reads whether a ramdisk was written.</summary>
+    private static RunResult Supervise(PygrubOptions options, RunOutputs outputs, TextWriter stdout, TextWriter stderr, ILogger logger)
     {
         string? sandbox = null;
         bool deprivilege = Libc.GetEffectiveUid() == 0 && !options.NoDepriv;
@@ -252,64 +198,48 @@ internal static class Pygrub
             logger.LogWarning("--no-depriv: the guest image is parsed as root");
         }
 
+        // The worker may put the terminal in key-at-a-time mode; if it is killed, the parent puts it back.
+        byte[]? terminalMode = options.Interactive && RawTerminal.IsTerminal(0) ? RawTerminal.SaveMode(0) : null;
         try
         {
-            using var status = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.Inheritable);
-            var start = new ProcessStartInfo(Environment.ProcessPath ?? "/proc/self/exe") { UseShellExecute = false };
-            start.ArgumentList.Add(ChildFlag);
-            start.ArgumentList.Add(outputs.KernelFd.ToString(CultureInfo.InvariantCulture));
-            start.ArgumentList.Add(outputs.KernelPath ?? string.Empty);
-            start.ArgumentList.Add(outputs.RamdiskFd.ToString(CultureInfo.InvariantCulture));
-            start.ArgumentList.Add(outputs.RamdiskPath ?? string.Empty);
-            start.ArgumentList.Add(outputs.OutputFd.ToString(CultureInfo.InvariantCulture));
-            start.ArgumentList.Add(status.GetClientHandleAsString());
-            start.ArgumentList.Add(sandbox ?? string.Empty);
-            start.ArgumentList.Add(programName);
-            start.ArgumentList.Add("--");
-            foreach (string arg in args)
+            WorkerOutcome outcome = ForkedWorker.Run(
+                statusFd =>
+                {
+                    try
+                    {
+                        RunResult result = Work(options, outputs, stdout, stderr, logger, GuestBootSession.Open, sandbox, forked: true);
+                        if (result.Code == ExitCode.Success && result.RamdiskUsed)
+                        {
+                            Libc.WriteAll(statusFd, "ramdisk\n"u8);
+                        }
+
+                        return (int)result.Code;
+                    }
+                    catch (Exception e)
+                    {
+                        return (int)Report(e, options, stderr);
+                    }
+                },
+                options.Deadline);
+            if (outcome.Signal != 0 && terminalMode is not null)
             {
-                start.ArgumentList.Add(arg);
+                RawTerminal.RestoreMode(0, MenuOutput(), terminalMode);
             }
 
-            start.Environment["DOTNET_gcConcurrent"] = "0";
-            if (deprivilege)
+            if (outcome.DeadlinePassed)
             {
-                start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + ChildHeapLimit.ToString("x", CultureInfo.InvariantCulture);
-            }
-
-            using Process child = Process.Start(start) ?? throw new ShimException("cannot start the worker process", "check that /proc is mounted");
-            status.DisposeLocalCopyOfClientHandle();
-            using PosixSignalRegistration onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, KillOnSignal);
-            using PosixSignalRegistration onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, KillOnSignal);
-            using PosixSignalRegistration onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, KillOnSignal);
-
-            void KillOnSignal(PosixSignalContext context)
-            {
-                // Let the parent live on to remove the outputs; the child's death ends the wait below.
-                context.Cancel = true;
-                Kill(child);
-            }
-
-            TimeSpan deadline = options.Deadline;
-            if (!child.WaitForExit(deadline))
-            {
-                Kill(child);
-                child.WaitForExit();
-                stderr.WriteLine($"pygrub: error: {options.Image}: not done after {deadline.TotalSeconds:0} s; the worker was killed and no output was kept");
+                stderr.WriteLine($"pygrub: error: {options.Image}: not done after {options.Deadline.TotalSeconds:0} s; the worker was killed and no output was kept");
                 stderr.WriteLine("hint: the backing device may be blocked or very slow; --deadline=SECONDS changes the limit");
                 return new RunResult(ExitCode.DeadlineExceeded, false);
             }
 
-            child.WaitForExit();
-            using var reader = new StreamReader(status);
-            bool ramdiskUsed = reader.ReadToEnd().Contains("ramdisk", StringComparison.Ordinal);
-            int code = child.ExitCode;
-            if (code > 128 && code < 128 + 65)
+            if (outcome.Signal != 0)
             {
-                stderr.WriteLine($"pygrub: error: {options.Image}: the worker was killed by signal {code - 128}; no output was kept");
+                stderr.WriteLine($"pygrub: error: {options.Image}: the worker was killed by signal {outcome.Signal}; no output was kept");
+                return new RunResult((ExitCode)(128 + outcome.Signal), false);
             }
 
-            return new RunResult((ExitCode)code, ramdiskUsed);
+            return new RunResult((ExitCode)outcome.ExitCode, outcome.Status.Contains("ramdisk", StringComparison.Ordinal));
         }
         finally
         {
@@ -317,20 +247,6 @@ internal static class Pygrub
             {
                 _ = Libc.Rmdir(sandbox);
             }
-        }
-    }
-
-    private static void Kill(Process child)
-    {
-        try
-        {
-            child.Kill();
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
         }
     }
 
@@ -393,15 +309,6 @@ internal static class Pygrub
         return Core.FileSystems.FileSystemBudgets.Default.MaxFileBytes;
     }
 
-    private static ILoggerFactory CreateLoggers(bool debug) => LoggerFactory.Create(builder => builder
-        .SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Warning)
-        .AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.ColorBehavior = LoggerColorBehavior.Disabled;
-        })
-        .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-
     /// <summary>Prints one error line and a hint; the stack only with <c>--debug</c>.</summary>
     internal static ExitCode Report(Exception error, PygrubOptions options, TextWriter stderr)
     {
@@ -420,6 +327,10 @@ internal static class Pygrub
             GuestBootException e => (e.Message, e.Hint, ExitCode.Failure),
             ShimException e => (e.Message, e.Hint, e.Code),
             UnrepresentableOutputException e => (e.Message, "the guest's values contain the format's separator; use --output-format=sxp", ExitCode.Failure),
+            OutOfMemoryException => (
+                $"{options.Image}: out of memory: the guest's boot data needs more than the worker's {Deprivileger.HeapLimit >> 20} MiB heap",
+                "the image is crafted or damaged; boot with --kernel/--ramdisk instead",
+                ExitCode.Failure),
             SandboxException e => ($"cannot deprivilege: {e.Message}", "run as root, or pass --no-depriv to parse without the sandbox", ExitCode.SandboxFailure),
             IOException e => (
                 $"cannot write the output: {e.Message}",

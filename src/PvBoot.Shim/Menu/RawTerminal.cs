@@ -7,7 +7,8 @@ namespace PvBoot.Shim.Menu;
 
 /// <summary>
 /// A terminal in non-canonical, no-echo mode through raw termios (no curses, no terminfo). The settings are
-/// restored on <see cref="Dispose"/> and when SIGINT, SIGTERM, SIGHUP or SIGQUIT arrives.
+/// restored on <see cref="Dispose"/> and, when asked, when SIGINT, SIGTERM, SIGHUP or SIGQUIT arrives (in a forked
+/// worker the parent restores them instead, with <see cref="SaveMode"/> and <see cref="RestoreMode"/>).
 /// </summary>
 internal sealed class RawTerminal : ITerminal, IDisposable
 {
@@ -40,9 +41,33 @@ internal sealed class RawTerminal : ITerminal, IDisposable
     /// <summary>Whether <paramref name="fd"/> is a terminal.</summary>
     public static bool IsTerminal(int fd) => Libc.IsATty(fd) == 1;
 
-    /// <summary>Switches the terminal on <paramref name="input"/> to key-at-a-time mode; draws on <paramref name="output"/>.</summary>
+    /// <summary>The terminal settings of <paramref name="fd"/>, or <see langword="null"/> when it is not a terminal.</summary>
+    public static byte[]? SaveMode(int fd)
+    {
+        byte[] mode = new byte[TermiosSize];
+        return Libc.TcGetAttr(fd, mode) == 0 ? mode : null;
+    }
+
+    /// <summary>Puts back settings from <see cref="SaveMode"/> and shows the cursor again.</summary>
+    public static void RestoreMode(int input, int output, byte[] mode)
+    {
+        _ = Libc.TcSetAttr(input, Libc.TCSANOW, mode);
+        try
+        {
+            Libc.WriteAll(output, "\x1b[0m\x1b[?25h\r\n"u8);
+        }
+        catch (IOException)
+        {
+            // The terminal is gone; there is nothing to put back.
+        }
+    }
+
+    /// <summary>
+    /// Switches the terminal on <paramref name="input"/> to key-at-a-time mode; draws on <paramref name="output"/>.
+    /// With <paramref name="restoreOnSignals"/>, the settings are put back when a termination signal arrives.
+    /// </summary>
     /// <exception cref="IOException">The input is not a terminal.</exception>
-    public static RawTerminal Open(int input, int output)
+    public static RawTerminal Open(int input, int output, bool restoreOnSignals = true)
     {
         var terminal = new RawTerminal(input, output);
         if (Libc.TcGetAttr(input, terminal.saved) != 0)
@@ -62,7 +87,7 @@ internal sealed class RawTerminal : ITerminal, IDisposable
             throw new IOException("cannot set the terminal mode: " + Libc.Describe(Libc.Errno));
         }
 
-        foreach (PosixSignal signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
+        foreach (PosixSignal signal in restoreOnSignals ? new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT } : [])
         {
             terminal.registrations.Add(PosixSignalRegistration.Create(signal, _ => terminal.Restore()));
         }

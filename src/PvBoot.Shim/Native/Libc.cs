@@ -103,6 +103,24 @@ internal static partial class Libc
     /// <summary><c>SIG_IGN</c>.</summary>
     public static readonly nint SIG_IGN = 1;
 
+    /// <summary><c>SIG_DFL</c>.</summary>
+    public static readonly nint SIG_DFL = 0;
+
+    /// <summary><c>SIGHUP</c>.</summary>
+    public const int SIGHUP = 1;
+
+    /// <summary><c>SIGINT</c>.</summary>
+    public const int SIGINT = 2;
+
+    /// <summary><c>SIGQUIT</c>.</summary>
+    public const int SIGQUIT = 3;
+
+    /// <summary><c>SIGKILL</c>.</summary>
+    public const int SIGKILL = 9;
+
+    /// <summary><c>SIGTERM</c>.</summary>
+    public const int SIGTERM = 15;
+
     /// <summary><c>TCSANOW</c>.</summary>
     public const int TCSANOW = 0;
 
@@ -241,6 +259,31 @@ internal static partial class Libc
     /// <summary><c>poll(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(Span<PollFd> fds, nuint count, int timeoutMilliseconds);
+
+    /// <summary>
+    /// <c>fork(2)</c>. Declared without a GC transition: the calling thread stays in cooperative mode, so no garbage
+    /// collection can be under way in another thread while the address space is copied.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "fork", SetLastError = true)]
+    [SuppressGCTransition]
+    public static partial int Fork();
+
+    /// <summary><c>_exit(2)</c>: ends the process without atexit handlers or runtime shutdown (right for a forked child).</summary>
+    [LibraryImport(Library, EntryPoint = "_exit")]
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static partial void ExitImmediately(int status);
+
+    /// <summary><c>waitpid(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "waitpid", SetLastError = true)]
+    public static partial int WaitPid(int pid, out int status, int options);
+
+    /// <summary><c>kill(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
+    /// <summary><c>pipe2(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2(Span<int> fds, int flags);
 
     /// <summary>The <c>errno</c> of the last failed call declared with <c>SetLastError</c>.</summary>
     public static int Errno => Marshal.GetLastPInvokeError();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using PvBoot.Shim.Native;
 
 namespace PvBoot.Shim.Output;
@@ -95,7 +94,11 @@ internal sealed class OutputFiles : IDisposable
     }
 
     /// <summary>8 random characters from <see cref="NameAlphabet"/>.</summary>
-    public static string RandomNameSuffix() => RandomNumberGenerator.GetString(NameAlphabet, 8);
+    /// <remarks>
+    /// As mkstemp's names, these need not be secret: O_EXCL and O_NOFOLLOW make a guessed or planted name harmless.
+    /// <see cref="Random.Shared"/> is seeded by the kernel and, unlike the cryptographic generator, does not load OpenSSL.
+    /// </remarks>
+    public static string RandomNameSuffix() => new(Random.Shared.GetItems(NameAlphabet.AsSpan(), 8));
 
     /// <summary>Keeps the files (the run succeeded); the ramdisk file is removed when there is no ramdisk.</summary>
     public void Commit(bool ramdiskUsed)

@@ -20,16 +20,17 @@ internal sealed class SandboxException(string message) : Exception(message);
 /// message queues, a file-size cap, an address-space cap, a CPU-time cap), no new privileges, then groups, gid and uid.
 /// </summary>
 /// <remarks>
-/// The calls are made on the main thread of a multi-threaded .NET process. <c>chroot</c> comes first so that every
-/// thread (they share one <c>fs_struct</c>) sees the empty root; the uid/gid changes go through glibc, which applies
-/// them to every thread; rlimits are per process. The namespaces are unshared by the calling thread only, which does
-/// all the parsing (other runtime threads keep the old namespaces but see only the empty root and run as the
-/// unprivileged uid). A PID namespace applies to children, and RLIMIT_NPROC 0 forbids any.
+/// The calls are made in the forked worker (<see cref="ForkedWorker"/>), which has a single thread, so the chroot,
+/// the namespaces, the limits and the uid change all apply to the whole process. A PID namespace applies to
+/// children, and RLIMIT_NPROC 0 forbids any.
 /// </remarks>
 internal static class Deprivileger
 {
     /// <summary>pygrub's default file-size cap for the deprivileged child (PYGRUB_MAX_FILE_SIZE_MB).</summary>
     public const long PygrubFileSizeLimit = 128L << 20;
+
+    /// <summary>The GC heap limit of every <c>pygrub</c> process (System.GC.HeapHardLimit in the project file; pygrub caps its address space at 256 MiB).</summary>
+    public const long HeapLimit = 256L << 20;
 
     /// <summary>The address-space headroom above what the runtime had mapped when the limits were set.</summary>
     public const long AddressSpaceHeadroom = 256L << 20;
@@ -60,17 +61,11 @@ internal static class Deprivileger
         return (65534, 65534);
     }
 
-    /// <summary>
-    /// Loads the native libraries the readers open lazily, which cannot be found once the root is empty: OpenSSL, for
-    /// btrfs file systems checksummed with SHA-256.
-    /// </summary>
-    private static void PreloadNativeLibraries() => _ = System.Security.Cryptography.SHA256.HashData(ReadOnlySpan<byte>.Empty);
-
     /// <summary>Enters the sandbox. Call only as root, after opening every descriptor the run needs.</summary>
     /// <exception cref="SandboxException">A step that must succeed failed (chroot, limits, uid change).</exception>
+    /// <remarks>No native library may be loaded after this (the root is empty): the readers are fully managed.</remarks>
     public static SandboxState Enter(string emptyDirectory, uint uid, uint gid, long fileSizeLimit, int cpuSeconds)
     {
-        PreloadNativeLibraries();
         ulong? mapped = CurrentAddressSpace();
         Check(Libc.Chroot(emptyDirectory), "chroot " + emptyDirectory);
         Check(Libc.Chdir("/"), "chdir /");

@@ -43,6 +43,34 @@ public sealed class InteractiveImageTests
         }
     }
 
+    [Test]
+    public void SigtermDuringTheMenuRestoresTheTerminalAndLeavesNoOutputs()
+    {
+        string image = PygrubImageTests.Image;
+        string directory = ShimBinary.NewDirectory("tmux-term");
+        string report = Path.Combine(ShimBinary.NewDirectory("tmux-term-report"), "report");
+        string session = "pvboot-" + Guid.NewGuid().ToString("N")[..8];
+        string command = $"stty -a > '{report}.before'; '{ShimBinary.Path}' --output-directory='{directory}' '{image}' >/dev/null 2>&1; "
+            + $"code=$?; stty -a > '{report}.after'; echo \"exit=$code\" > '{report}'; sleep 30";
+        Assert.That(Tool.Run("tmux", ["new-session", "-d", "-s", session, "-x", "80", "-y", "24", command]).ExitCode, Is.Zero);
+        try
+        {
+            _ = WaitForScreen(session, "Will boot selected entry in");
+            Assert.That(Tool.Run("pkill", ["-TERM", "-o", "-f", $"^{ShimBinary.Path} --output-directory={directory}"]).ExitCode, Is.Zero, "the parent pygrub was not found");
+            string exit = WaitForFile(report, "exit=");
+            Assert.Multiple(() =>
+            {
+                Assert.That(exit.Trim(), Is.Not.EqualTo("exit=0"));
+                Assert.That(File.ReadAllText(report + ".after"), Is.EqualTo(File.ReadAllText(report + ".before")), "the terminal settings were not restored");
+                Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty, "outputs left after SIGTERM during the menu");
+            });
+        }
+        finally
+        {
+            Tool.Run("tmux", ["kill-session", "-t", session]);
+        }
+    }
+
     private static string WaitForScreen(string session, string text)
     {
         string screen = string.Empty;

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
+using System.Text;
+using PvBoot.Shim.Native;
+
+namespace PvBoot.Shim.Sandbox;
+
+/// <summary>How a forked worker ended.</summary>
+/// <param name="ExitCode">The worker's exit status when it exited, else -1.</param>
+/// <param name="Signal">The signal that killed it, else 0.</param>
+/// <param name="DeadlinePassed">Whether the parent killed it because the deadline passed.</param>
+/// <param name="Status">What the worker wrote on its status pipe.</param>
+internal sealed record WorkerOutcome(int ExitCode, int Signal, bool DeadlinePassed, string Status);
+
+/// <summary>
+/// Runs work in a child made by <c>fork(2)</c>, without a second program start, while the parent waits with a deadline
+/// and kills the child when the deadline passes or when the parent is sent SIGTERM, SIGINT or SIGHUP.
+/// </summary>
+/// <remarks>
+/// A fork copies only the calling thread. The child therefore runs single-threaded: the runtime's other threads
+/// (finalizer, signal dispatch) are idle in native waits when the fork happens and are simply absent in the child,
+/// which never starts a thread (it sets RLIMIT_NPROC to 0 when it deprivileges). The child restores the default
+/// action of the termination signals, since the runtime's handlers forward signals to a dispatch thread it lacks,
+/// reports through a pipe whose end-of-file tells the parent it is gone, and leaves with <c>_exit</c>.
+/// </remarks>
+internal static class ForkedWorker
+{
+    private static readonly int[] TerminationSignals = [Libc.SIGINT, Libc.SIGTERM, Libc.SIGHUP, Libc.SIGQUIT];
+
+    private static volatile int running;
+    private static volatile bool terminationRequested;
+
+    /// <summary>
+    /// Forks; the child runs <paramref name="work"/> (given the write end of the status pipe) and exits with its result.
+    /// Returns in the parent only, when the child has ended.
+    /// </summary>
+    /// <exception cref="ShimException">The pipe or the fork could not be made.</exception>
+    public static WorkerOutcome Run(Func<int, int> work, TimeSpan deadline)
+    {
+        Span<int> pipe = stackalloc int[2];
+        if (Libc.Pipe2(pipe, Libc.O_CLOEXEC) != 0)
+        {
+            throw new ShimException($"cannot create the worker's status pipe: {Libc.Describe(Libc.Errno)}", "the process is out of file descriptors", ExitCode.SandboxFailure);
+        }
+
+        using PosixSignalRegistration onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, KillOnSignal);
+        using PosixSignalRegistration onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, KillOnSignal);
+        using PosixSignalRegistration onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, KillOnSignal);
+        Console.Out.Flush();
+        Console.Error.Flush();
+        int pid = Libc.Fork();
+        if (pid == 0)
+        {
+            RunChild(work, pipe[0], pipe[1]);
+        }
+
+        int forkError = Libc.Errno;
+        _ = Libc.Close(pipe[1]);
+        if (pid < 0)
+        {
+            _ = Libc.Close(pipe[0]);
+            throw new ShimException($"cannot fork the worker: {Libc.Describe(forkError)}", "the system is out of processes or memory", ExitCode.SandboxFailure);
+        }
+
+        running = pid;
+        if (terminationRequested)
+        {
+            _ = Libc.Kill(pid, Libc.SIGKILL);
+        }
+
+        try
+        {
+            (string status, bool passed) = ReadUntilEnd(pipe[0], deadline);
+            if (passed)
+            {
+                _ = Libc.Kill(pid, Libc.SIGKILL);
+            }
+
+            int raw = Reap(pid);
+            int signal = raw & 0x7F;
+            return signal == 0
+                ? new WorkerOutcome((raw >> 8) & 0xFF, 0, passed, status)
+                : new WorkerOutcome(-1, signal, passed, status);
+        }
+        finally
+        {
+            running = 0;
+            _ = Libc.Close(pipe[0]);
+        }
+    }
+
+    private static void KillOnSignal(PosixSignalContext context)
+    {
+        // The parent lives on to remove the outputs; the child's death ends its wait.
+        context.Cancel = true;
+        terminationRequested = true;
+        int pid = running;
+        if (pid > 0)
+        {
+            _ = Libc.Kill(pid, Libc.SIGKILL);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void RunChild(Func<int, int> work, int readEnd, int writeEnd)
+    {
+        foreach (int signal in TerminationSignals)
+        {
+            _ = Libc.Signal(signal, Libc.SIG_DFL);
+        }
+
+        _ = Libc.Close(readEnd);
+        int code;
+        try
+        {
+            code = work(writeEnd);
+        }
+        catch (Exception)
+        {
+            // The work reports its own failures; this is the last guard before the child's exit.
+            code = (int)ExitCode.InternalError;
+        }
+
+        try
+        {
+            Console.Out.Flush();
+            Console.Error.Flush();
+        }
+        catch (IOException)
+        {
+            // Standard output is gone (a closed pipe); the exit code still tells the parent.
+        }
+
+        Libc.ExitImmediately(code);
+    }
+
+    /// <summary>Reads the status pipe until the child closes it (by ending) or the deadline passes.</summary>
+    private static (string Status, bool DeadlinePassed) ReadUntilEnd(int fd, TimeSpan deadline)
+    {
+        var clock = Stopwatch.StartNew();
+        var status = new StringBuilder();
+        Span<byte> buffer = stackalloc byte[256];
+        Span<Libc.PollFd> poll = stackalloc Libc.PollFd[1];
+        while (true)
+        {
+            long remaining = (long)deadline.TotalMilliseconds - clock.ElapsedMilliseconds;
+            if (remaining <= 0)
+            {
+                return (status.ToString(), true);
+            }
+
+            poll[0] = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
+            int ready = Libc.Poll(poll, 1, (int)Math.Min(remaining, int.MaxValue));
+            if (ready <= 0)
+            {
+                // A timeout or an interrupted wait: the loop re-checks the clock.
+                continue;
+            }
+
+            nint read = Libc.Read(fd, buffer, buffer.Length);
+            if (read > 0)
+            {
+                // The status is a few words; anything beyond a page is the child misbehaving and is not kept.
+                if (status.Length < 4096)
+                {
+                    _ = status.Append(Encoding.ASCII.GetString(buffer[..(int)read]));
+                }
+            }
+            else if (read == 0 || Libc.Errno != Libc.EINTR)
+            {
+                return (status.ToString(), false);
+            }
+        }
+    }
+
+    private static int Reap(int pid)
+    {
+        while (true)
+        {
+            if (Libc.WaitPid(pid, out int status, 0) == pid)
+            {
+                return status;
+            }
+
+            if (Libc.Errno != Libc.EINTR)
+            {
+                // Already reaped or not ours: report it as killed, which removes the outputs.
+                return Libc.SIGKILL;
+            }
+        }
+    }
+}
