@@ -1,4 +1,5 @@
 using PvBoot.Grub2.Ast;
+using PvBoot.Grub2.Common;
 using Sprache;
 
 namespace PvBoot.Grub2;
@@ -17,90 +18,123 @@ internal static partial class Grub2Grammar
         input => Result.Success(new TextPosition(input.Line, input.Column, input.Position), input);
 
     /// <summary><c>BLANK</c>: a space or TAB.</summary>
-    public static Parser<char> Blank => field ??= Parse.Chars(' ', '\t').Named("blank");
+    public static Parser<char> Blank => field ??= CharParsers.Chars(' ', '\t').Named("blank");
 
     /// <summary><c>COMMENT</c>: <c>#</c> at the start of a token, to the end of the line.</summary>
     public static Parser<string> Comment => field ??=
-        (from hash in Parse.Char('#')
-         from text in Parse.CharExcept('\n').Many().Text()
+        (from hash in CharParsers.Char('#')
+         from text in CharParsers.Run(c => c != '\n', CharParsers.DescribeExcept("\n"), 0)
          select text).Named("comment");
 
     /// <summary>A backslash-newline between tokens: a line continuation.</summary>
-    public static Parser<string> LineContinuation => field ??= Parse.String("\\\n").Text().Named("line continuation");
+    public static Parser<string> LineContinuation => field ??= CharParsers.String("\\\n").Named("line continuation");
 
-    /// <summary>What separates tokens on one line: blanks, line continuations and a comment.</summary>
+    /// <summary>
+    /// What separates tokens on one line: any run of blanks, line continuations and comments (<c>(blank+ |
+    /// line continuation | comment)*</c>, which always succeeds). It runs before every token, so it scans the
+    /// characters itself rather than through the three productions.
+    /// </summary>
     public static Parser<string> Gap => field ??=
-        Blank.AtLeastOnce().Text().Or(LineContinuation).Or(Comment).Many().Select(_ => string.Empty);
+        input =>
+        {
+            string source = input.Source;
+            int start = input.Position;
+            int at = start;
+            while (at < source.Length)
+            {
+                char c = source[at];
+                if (c is ' ' or '\t')
+                {
+                    at++;
+                }
+                else if (c == '\\' && at + 1 < source.Length && source[at + 1] == '\n')
+                {
+                    at += 2;
+                }
+                else if (c == '#')
+                {
+                    int end = source.IndexOf('\n', at);
+                    at = end < 0 ? source.Length : end;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            return Result.Success(string.Empty, CharParsers.Skip(input, at - start));
+        };
 
     /// <summary><c>NAME</c>: <c>[A-Za-z_][A-Za-z0-9_]*</c>.</summary>
     public static Parser<string> Name => field ??=
-        (from first in Parse.Char(c => char.IsAsciiLetter(c) || c == '_', "letter")
-         from rest in Parse.Char(c => char.IsAsciiLetterOrDigit(c) || c == '_', "letter or digit").Many().Text()
+        (from first in CharParsers.Char(c => char.IsAsciiLetter(c) || c == '_', "letter")
+         from rest in CharParsers.Run(c => char.IsAsciiLetterOrDigit(c) || c == '_', "letter or digit", 0)
          select first + rest).Named("name");
 
     /// <summary><c>DIGITS</c>: a positional parameter number.</summary>
-    public static Parser<string> Digits => field ??= Parse.Digit.AtLeastOnce().Text().Named("digits");
+    public static Parser<string> Digits => field ??= CharParsers.Run(char.IsDigit, "digit", 1).Named("digits");
 
     /// <summary><c>SPECIAL</c>: <c>?</c>, <c>#</c>, <c>*</c> or <c>@</c>.</summary>
-    public static Parser<string> Special => field ??= Parse.Chars('?', '#', '*', '@').Once().Text().Named("special parameter");
+    public static Parser<string> Special => field ??= CharParsers.Chars('?', '#', '*', '@').Once().Text().Named("special parameter");
 
     /// <summary>The name after <c>$</c>, bare or in braces.</summary>
     public static Parser<string> VariableName => field ??=
         Name.Or(Digits).Or(Special)
-            .Or(from open in Parse.Char('{')
+            .Or(from open in CharParsers.Char('{')
                 from name in Name.Or(Digits).Or(Special)
-                from close in Parse.Char('}')
+                from close in CharParsers.Char('}')
                 select name)
             .Named("variable name");
 
     /// <summary><c>VARIABLE</c> outside quotes: <c>$x</c>, <c>${x}</c>, <c>$1</c>, <c>$?</c>, …</summary>
     public static Parser<WordPiece> VariableRef => field ??=
-        from dollar in Parse.Char('$')
+        from dollar in CharParsers.Char('$')
         from name in VariableName
         select new WordPiece(WordPieceKind.Variable, name);
 
     /// <summary>A run of <c>CHAR</c>: unquoted text.</summary>
     public static Parser<WordPiece> Unquoted => field ??=
-        Parse.CharExcept(NonChar).AtLeastOnce().Text().Select(t => new WordPiece(WordPieceKind.Bare, t));
+        CharParsers.Run(c => !NonChar.Contains(c), CharParsers.DescribeExcept(NonChar), 1, MaxTokenLength + 1)
+            .Select(t => new WordPiece(WordPieceKind.Bare, t));
 
     /// <summary><c>ESC</c> outside quotes: <c>\c</c> is <c>c</c>; backslash-newline vanishes.</summary>
     public static Parser<WordPiece> Escaped => field ??=
-        from backslash in Parse.Char('\\')
-        from c in Parse.AnyChar.Named("character after '\\'")
+        from backslash in CharParsers.Char('\\')
+        from c in CharParsers.AnyChar.Named("character after '\\'")
         select new WordPiece(WordPieceKind.Bare, c == '\n' ? string.Empty : c.ToString());
 
     /// <summary><c>SQSTR</c>: <c>'…'</c>, literal, no escapes.</summary>
     public static Parser<WordPiece> SingleQuoted => field ??=
-        from open in Parse.Char('\'')
-        from text in Parse.CharExcept('\'').Many().Text()
-        from close in Parse.Char('\'').Named("closing '")
+        from open in CharParsers.Char('\'')
+        from text in CharParsers.Run(c => c != '\'', CharParsers.DescribeExcept("'"), 0)
+        from close in CharParsers.Char('\'').Named("closing '")
         select new WordPiece(WordPieceKind.SingleQuoted, text);
 
     /// <summary>An escape inside <c>"…"</c>: <c>\$</c>, <c>\\</c>, <c>\"</c>, backslash-newline; any other backslash stays.</summary>
     public static Parser<string> DoubleQuotedEscape => field ??=
-        from backslash in Parse.Char('\\')
-        from c in Parse.Chars('$', '\\', '"', '\n').Optional()
+        from backslash in CharParsers.Char('\\')
+        from c in CharParsers.Chars('$', '\\', '"', '\n').Optional()
         select c.IsDefined ? (c.Get() == '\n' ? string.Empty : c.Get().ToString()) : "\\";
 
     /// <summary><c>DQSTR</c>: <c>"…"</c> with escapes and unsplit variable references.</summary>
     public static Parser<IEnumerable<WordPiece>> DoubleQuoted => field ??=
-        from open in Parse.Char('"')
-        from pieces in Parse.CharExcept("\"$\\").AtLeastOnce().Text().Select(t => new WordPiece(WordPieceKind.DoubleQuoted, t))
+        from open in CharParsers.Char('"')
+        from pieces in CharParsers.Run(c => c is not ('"' or '$' or '\\'), CharParsers.DescribeExcept("\"$\\"), 1, MaxTokenLength + 1).Select(t => new WordPiece(WordPieceKind.DoubleQuoted, t))
             .Or(DoubleQuotedEscape.Select(t => new WordPiece(WordPieceKind.DoubleQuoted, t)))
             .Or(VariableRef.Select(v => v with { Kind = WordPieceKind.QuotedVariable }))
             .XMany()
-        from close in Parse.Char('"').Named("closing \"")
+        from close in CharParsers.Char('"').Named("closing \"")
         select pieces.Prepend(new WordPiece(WordPieceKind.DoubleQuoted, string.Empty));
 
     /// <summary><c>I18NSTR</c>: <c>$"…"</c>; <c>\"</c> and backslash-newline are escapes, <c>\\</c> stays doubled.</summary>
     public static Parser<WordPiece> Translatable => field ??=
-        from open in Parse.String("$\"")
-        from text in Parse.String("\\\\").Return("\\\\")
-            .Or(Parse.String("\\\"").Return("\""))
-            .Or(Parse.String("\\\n").Return(string.Empty))
-            .Or(Parse.CharExcept('"').Once().Text())
+        from open in CharParsers.String("$\"")
+        from text in CharParsers.String("\\\\").Return("\\\\")
+            .Or(CharParsers.String("\\\"").Return("\""))
+            .Or(CharParsers.String("\\\n").Return(string.Empty))
+            .Or(CharParsers.CharExcept("\"").Once().Text())
             .Many()
-        from close in Parse.Char('"').Named("closing \"")
+        from close in CharParsers.Char('"').Named("closing \"")
         select new WordPiece(WordPieceKind.Translatable, string.Concat(text));
 
     /// <summary>One piece of a word.</summary>

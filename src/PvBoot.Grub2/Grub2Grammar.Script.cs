@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using PvBoot.Grub2.Ast;
+using PvBoot.Grub2.Common;
 using Sprache;
 
 namespace PvBoot.Grub2;
@@ -17,11 +18,11 @@ internal static partial class Grub2Grammar
     private static int nestingDepth;
 
     /// <summary><c>"\n"</c>.</summary>
-    public static Parser<char> Newline => field ??= AfterGap(Parse.Char('\n')).Named("newline");
+    public static Parser<char> Newline => field ??= AfterGap(CharParsers.Char('\n')).Named("newline");
 
     /// <summary><c>delimiter</c>: <c>;</c> or newline.</summary>
     public static Parser<char> Delimiter => field ??=
-        AfterGap(Parse.Char(';')).Or(Newline).Named("';' or newline");
+        AfterGap(CharParsers.Char(';')).Or(Newline).Named("';' or newline");
 
     /// <summary><c>newlines0</c>.</summary>
     public static Parser<IEnumerable<char>> Newlines0 => field ??= Newline.Many();
@@ -44,10 +45,10 @@ internal static partial class Grub2Grammar
         AfterGap(from word in WordToken where word.IsName select word.Raw).Named("name");
 
     /// <summary><c>"{"</c>.</summary>
-    public static Parser<TextPosition> OpenBrace => field ??= AfterGap(from pos in Here from b in Parse.Char('{') select pos).Named("'{'");
+    public static Parser<TextPosition> OpenBrace => field ??= AfterGap(from pos in Here from b in CharParsers.Char('{') select pos).Named("'{'");
 
     /// <summary><c>"}"</c>.</summary>
-    public static Parser<char> CloseBrace => field ??= AfterGap(Parse.Char('}')).Named("'}'");
+    public static Parser<char> CloseBrace => field ??= AfterGap(CharParsers.Char('}')).Named("'}'");
 
     /// <summary><c>commands1</c>: newlines, then commands separated by delimiters.</summary>
     public static Parser<IReadOnlyList<Command>> Commands1 => field ??=

@@ -1,6 +1,7 @@
 using System.Text;
 using PvBoot.Core.Boot;
 using PvBoot.Grub2.Ast;
+using PvBoot.Grub2.Common;
 using Sprache;
 
 namespace PvBoot.Grub2;
@@ -40,7 +41,7 @@ internal static class Grub2ScriptParser
         ArgumentNullException.ThrowIfNull(errors);
         string source = Prepare(text, normalMode);
         var commands = new List<Command>();
-        IInput input = new Input(source);
+        IInput input = new TextInput(source);
         try
         {
             while (true)

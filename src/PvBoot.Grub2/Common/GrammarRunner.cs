@@ -17,7 +17,7 @@ internal static class GrammarRunner
     public static T Run<T>(Parser<T> grammar, string text, string file)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack();
-        IResult<T> result = grammar(new Input(text));
+        IResult<T> result = grammar(new TextInput(text));
         if (result.WasSuccessful)
         {
             return result.Value;

@@ -38,7 +38,7 @@ internal sealed class GrubLegacyEntryRecorder(BootConfigContext context, List<st
         {
             case "root":
             case "rootnoverify":
-                IResult<GrubLegacyDevice> device = GrubLegacyGrammar.DeviceArgument(new Input(command.Argument));
+                IResult<GrubLegacyDevice> device = GrubLegacyGrammar.DeviceArgument(new TextInput(command.Argument));
                 if (!device.WasSuccessful)
                 {
                     return Fail($"{at}: '{DisplayText.Escape(command.Argument)}' is not a GRUB legacy device such as (hd0,0)");
@@ -122,7 +122,7 @@ internal sealed class GrubLegacyEntryRecorder(BootConfigContext context, List<st
             rest = blank < 0 ? string.Empty : rest[(blank + 1)..].TrimStart(' ');
         }
 
-        IResult<GrubLegacyFileName> name = GrubLegacyGrammar.FileName(new Input(rest));
+        IResult<GrubLegacyFileName> name = GrubLegacyGrammar.FileName(new TextInput(rest));
         if (!name.WasSuccessful || name.Value.Path.Length == 0)
         {
             return Fail($"{at}: kernel has no valid file name in '{DisplayText.Escape(command.Argument)}'");
@@ -151,7 +151,7 @@ internal sealed class GrubLegacyEntryRecorder(BootConfigContext context, List<st
             return Fail($"{at}: initrd before any Linux kernel");
         }
 
-        IResult<GrubLegacyFileName> name = GrubLegacyGrammar.FileName(new Input(command.Argument));
+        IResult<GrubLegacyFileName> name = GrubLegacyGrammar.FileName(new TextInput(command.Argument));
         if (!name.WasSuccessful || name.Value.Path.Length == 0)
         {
             return Fail($"{at}: initrd has no valid file name in '{DisplayText.Escape(command.Argument)}'");

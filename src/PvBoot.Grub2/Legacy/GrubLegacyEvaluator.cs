@@ -263,7 +263,7 @@ internal static class GrubLegacyEvaluator
 
     private static bool TryParseLeadingNumber(string text, out int value)
     {
-        IResult<int> result = GrubLegacyGrammar.Number(new Input(text.TrimStart(' ')));
+        IResult<int> result = GrubLegacyGrammar.Number(new TextInput(text.TrimStart(' ')));
         value = result.WasSuccessful ? result.Value : 0;
         return result.WasSuccessful;
     }
