@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# Benchmark: parse and evaluate a generated 50,000-line grub.cfg with PvBoot's GRUB 2 parser and report the time and
-# the peak working set (compare with the file size). Usage: bench/grub2-large-config.sh [LINES]
+# Benchmark: parse and evaluate a generated 50,000-line grub.cfg with PvBoot's GRUB 2 parser and report the time, the
+# bytes allocated, the peak working set against a 500-line run of the same program, and whether the whole job fits
+# in a GC heap capped at HEAP_CAP_MIB (default 32). Usage: bench/grub2-large-config.sh [LINES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lines=${1:-50000}
+cap_mib=${HEAP_CAP_MIB:-32}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/root/boot/grub"
-printf 'kernel\n' >"$work/root/boot/vmlinuz-1"
-printf 'initrd\n' >"$work/root/boot/initrd.img-1"
-{
-  echo 'set default="Advanced>entry 40"'
-  echo 'submenu Advanced {'
-  for ((i = 0; i < lines / 5; i++)); do
-    printf "  menuentry 'entry %d' --class debian --id e%d {\n    insmod gzio\n    linux /boot/vmlinuz-1 root=/dev/xvda1 ro quiet\n    initrd /boot/initrd.img-1\n  }\n" "$i" "$i"
-  done
-  echo '}'
-} >"$work/root/boot/grub/grub.cfg"
+make_config() { # ROOT LINES
+  mkdir -p "$1/boot/grub"
+  printf 'kernel\n' >"$1/boot/vmlinuz-1"
+  printf 'initrd\n' >"$1/boot/initrd.img-1"
+  {
+    echo 'set default="Advanced>entry 40"'
+    echo 'submenu Advanced {'
+    for ((i = 0; i < $2 / 5; i++)); do
+      printf "  menuentry 'entry %d' --class debian --id e%d {\n    insmod gzio\n    linux /boot/vmlinuz-1 root=/dev/xvda1 ro quiet\n    initrd /boot/initrd.img-1\n  }\n" "$i" "$i"
+    done
+    echo '}'
+  } >"$1/boot/grub/grub.cfg"
+}
+make_config "$work/root" "$lines"
+make_config "$work/small" 500
 mkdir -p "$work/app"
 cat >"$work/app/Bench.csproj" <<PROJ
 <Project Sdk="Microsoft.NET.Sdk">
@@ -47,6 +53,14 @@ BootSelection s = new Grub2ConfigParser().Parse(new BootConfigContext
     Options = BootConfigOptions.Default with { MaxConfigBytes = 64 * 1024 * 1024 },
 });
 watch.Stop();
-Console.WriteLine($"config {size} bytes, {s.Menu.Count} entries, chosen '{s.Chosen?.Title}', {watch.ElapsedMilliseconds} ms, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");
+GC.KeepAlive(s);
+Console.WriteLine($"config {size} bytes, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB, {s.Menu.Count} entries, chosen '{s.Chosen?.Title}', {watch.ElapsedMilliseconds} ms, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");
 CS
-dotnet run -c Release --project "$work/app" -- "$work/root"
+dotnet build -c Release "$work/app" -o "$work/bin" -nologo -clp:ErrorsOnly >/dev/null
+echo "500-line baseline: $(dotnet "$work/bin/Bench.dll" "$work/small")"
+echo "$lines lines:        $(dotnet "$work/bin/Bench.dll" "$work/root")"
+if DOTNET_GCHeapHardLimit=$(printf '0x%x' $((cap_mib << 20))) dotnet "$work/bin/Bench.dll" "$work/root" >/dev/null 2>&1; then
+  echo "GC heap capped at $cap_mib MiB: ok (the file is $(($(stat -c %s "$work/root/boot/grub/grub.cfg") >> 10)) KiB)"
+else
+  echo "GC heap capped at $cap_mib MiB: out of memory"
+fi

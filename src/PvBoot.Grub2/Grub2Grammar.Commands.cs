@@ -8,14 +8,13 @@ internal static partial class Grub2Grammar
 {
     /// <summary><c>grubcmd</c>: <c>word arguments0 block0</c>.</summary>
     public static Parser<Command> GrubCmd => field ??=
-        from command in WithText(
+        from command in WithSpan(
             from first in CommandWord
             from args in Argument.XMany()
             from block in Block.XOptional()
             select (first, args, block))
         select (Command)new SimpleCommand(
-            command.Value.first.Start, [command.Value.first, .. command.Value.args], command.Value.block.GetOrDefault(),
-            command.Text[(command.Value.first.Start.Offset - command.Start.Offset)..]);
+            command.Value.first.Start, [command.Value.first, .. command.Value.args], command.Value.block.GetOrDefault(), command.Source, command.End);
 
     /// <summary><c>ifclause</c>: <c>commands1 delimiters1 then commands1 delimiters1</c> [<c>else …</c> | <c>elif ifclause</c>].</summary>
     public static Parser<IfCommand> IfClause => field ??=

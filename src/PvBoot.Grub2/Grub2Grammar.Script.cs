@@ -58,7 +58,42 @@ internal static partial class Grub2Grammar
         select (IReadOnlyList<Command>)[first, .. rest];
 
     /// <summary>The <c>delimiters1 command</c> repetitions of <c>commands1</c>: stops before a delimiter that no command follows.</summary>
-    public static Parser<IReadOnlyList<Command>> MoreCommands => field ??=
+    public static Parser<IReadOnlyList<Command>> MoreCommands => field ??= RepeatCommands(keep: true);
+
+    /// <summary>
+    /// <c>commands1</c> checked but not kept: the contents of a block, which GRUB runs from its source later, so that
+    /// only one command's syntax tree at a time is alive while a large block is read.
+    /// </summary>
+    public static Parser<IReadOnlyList<Command>> CheckedCommands1 => field ??=
+        from nl in Newlines0
+        from first in Parse.Ref(() => Command)
+        from rest in RepeatCommands(keep: false)
+        select (IReadOnlyList<Command>)[];
+
+    /// <summary>The commands of the block whose opening brace <paramref name="input"/> is at, one at a time (the block parsed once already).</summary>
+    public static IEnumerable<Command> BlockCommands(IInput input)
+    {
+        IResult<TextPosition> open = OpenBrace(input);
+        if (!open.WasSuccessful)
+        {
+            yield break;
+        }
+
+        IResult<Command> command = Command(Newlines0(open.Remainder).Remainder);
+        while (command.WasSuccessful)
+        {
+            yield return command.Value;
+            IResult<char> delimiter = Delimiters1(command.Remainder);
+            if (!delimiter.WasSuccessful)
+            {
+                yield break;
+            }
+
+            command = Command(delimiter.Remainder);
+        }
+    }
+
+    private static Parser<IReadOnlyList<Command>> RepeatCommands(bool keep) =>
         input =>
         {
             var commands = new List<Command>();
@@ -78,17 +113,21 @@ internal static partial class Grub2Grammar
                         : Result.Failure<IReadOnlyList<Command>>(command.Remainder, command.Message, command.Expectations);
                 }
 
-                commands.Add(command.Value);
+                if (keep)
+                {
+                    commands.Add(command.Value);
+                }
+
                 input = command.Remainder;
             }
         };
 
-    /// <summary><c>block</c>: <c>{ commands1 [delimiters] }</c>, kept with its text.</summary>
+    /// <summary><c>block</c>: <c>{ commands1 [delimiters] }</c>, checked and kept as its place in the text (see <see cref="Ast.Block"/>).</summary>
     public static Parser<Block> Block => field ??= Nested(
         from open in OpenBrace
-        from body in WithText(from commands in Commands1 from d in Delimiters0 from gap in Gap select commands)
+        from body in WithSpan(from commands in CheckedCommands1 from d in Delimiters0 from gap in Gap select commands)
         from close in CloseBrace
-        select new Block(open, body.Value, body.Text));
+        select new Block(open, body.Source, body.Start, body.End));
 
     /// <summary><c>function</c>: <c>function NAME [newlines] { commands1 delimiters1 }</c>.</summary>
     public static Parser<Command> Function => field ??= Nested(
@@ -96,9 +135,9 @@ internal static partial class Grub2Grammar
         from name in NameToken
         from nl in Newlines0
         from open in OpenBrace
-        from body in WithText(from commands in Commands1 from d in Delimiters1 from gap in Gap select commands)
+        from body in WithSpan(from commands in CheckedCommands1 from d in Delimiters1 from gap in Gap select commands)
         from close in CloseBrace
-        select (Command)new FunctionDefinition(start, name, new Block(open, body.Value, body.Text)));
+        select (Command)new FunctionDefinition(start, name, new Block(open, body.Source, body.Start, body.End)));
 
     /// <summary><c>statement</c>: a command or a function definition.</summary>
     public static Parser<Command> Statement => field ??= Parse.Ref(() => Command).Or(Function).Named("command");
@@ -127,6 +166,16 @@ internal static partial class Grub2Grammar
     /// <summary>A reserved word: a word token exactly equal to <paramref name="keyword"/>.</summary>
     public static Parser<TextPosition> Keyword(string keyword) =>
         AfterGap(from word in WordToken where word.Raw == keyword select word.Start).Named($"'{keyword}'");
+
+    /// <summary>Runs <paramref name="parser"/> and also returns the text it ran over and where it started and ended there.</summary>
+    private static Parser<(T Value, string Source, int Start, int End)> WithSpan<T>(Parser<T> parser) =>
+        input =>
+        {
+            IResult<T> result = parser(input);
+            return result.WasSuccessful
+                ? Result.Success((result.Value, input.Source, input.Position, result.Remainder.Position), result.Remainder)
+                : Result.Failure<(T, string, int, int)>(result.Remainder, result.Message, result.Expectations);
+        };
 
     /// <summary>
     /// A token after a <see cref="Gap"/>. If the token fails without consuming anything itself, the failure is reported

@@ -81,6 +81,13 @@ internal static class Grub2ScriptParser
         return new Script(commands, source);
     }
 
+    /// <summary>
+    /// The commands of the block whose opening brace is at <paramref name="openBrace"/> in <paramref name="source"/>,
+    /// parsed again from the text (which was checked when the file was read) one command at a time as they are run.
+    /// </summary>
+    public static IEnumerable<Command> ParseBlock(string source, TextPosition openBrace) =>
+        Grub2Grammar.BlockCommands(TextInput.At(source, openBrace.Offset, openBrace.Line, openBrace.Column));
+
     /// <summary>Deletes CRs and blanks lines whose first byte is <c>#</c> (normal mode) or turns CRs into spaces; ends the text with a newline.</summary>
     public static string Prepare(string text, bool normalMode)
     {

@@ -8,14 +8,18 @@ internal abstract record Command(TextPosition Start);
 /// <param name="Start">Where it starts.</param>
 /// <param name="Words">The command word and its arguments.</param>
 /// <param name="Block">The <c>{ … }</c> block, or <see langword="null"/>.</param>
-/// <param name="Text">The command as written, from its first word to its last token.</param>
-internal sealed record SimpleCommand(TextPosition Start, IReadOnlyList<Word> Words, Block? Block, string Text) : Command(Start)
+/// <param name="Source">The text the command was parsed from.</param>
+/// <param name="End">The offset in <paramref name="Source"/> just past the command's last token.</param>
+internal sealed record SimpleCommand(TextPosition Start, IReadOnlyList<Word> Words, Block? Block, string Source, int End) : Command(Start)
 {
+    /// <summary>The command as written, from its first word to its last token.</summary>
+    public string Text => Source[Start.Offset..End];
+
     /// <summary>The text after word <paramref name="index"/>, blanks at both ends removed (what pygrub keeps as arguments).</summary>
     public string TextAfter(int index)
     {
-        int offset = Words[index].End - Start.Offset;
-        return offset >= Text.Length ? string.Empty : Text[offset..].Trim(' ', '\t');
+        int from = Words[index].End;
+        return from >= End ? string.Empty : Source[from..End].Trim(' ', '\t');
     }
 }
 
@@ -49,11 +53,52 @@ internal sealed record WhileCommand(TextPosition Start, IReadOnlyList<Command> C
 /// <param name="Body">The function body.</param>
 internal sealed record FunctionDefinition(TextPosition Start, string Name, Block Body) : Command(Start);
 
-/// <summary>A <c>{ … }</c> block (parser.y <c>block</c>): its commands and its text, which GRUB keeps as source.</summary>
-/// <param name="Start">Where the opening brace is.</param>
-/// <param name="Commands">The commands inside.</param>
-/// <param name="Text">The text between the braces.</param>
-internal sealed record Block(TextPosition Start, IReadOnlyList<Command> Commands, string Text);
+/// <summary>
+/// A <c>{ … }</c> block (parser.y <c>block</c>). GRUB keeps a block as source and parses it again each time it runs it
+/// (menu entries, submenus, functions); so does PvBoot: a block read from a file holds only its place in the text, and
+/// <see cref="Commands"/> parses it when asked, so a large menu costs its text, not its syntax tree, until an entry runs.
+/// </summary>
+internal sealed class Block
+{
+    private readonly IReadOnlyList<Command>? commands;
+    private readonly string source;
+    private readonly int bodyStart;
+    private readonly int bodyEnd;
+
+    /// <summary>A block of <paramref name="source"/> whose opening brace is at <paramref name="start"/>, parsed on demand.</summary>
+    /// <param name="start">Where the opening brace is.</param>
+    /// <param name="source">The text the block was parsed from.</param>
+    /// <param name="bodyStart">The offset just past the opening brace.</param>
+    /// <param name="bodyEnd">The offset of the closing brace.</param>
+    public Block(TextPosition start, string source, int bodyStart, int bodyEnd)
+    {
+        Start = start;
+        this.source = source;
+        this.bodyStart = bodyStart;
+        this.bodyEnd = bodyEnd;
+    }
+
+    /// <summary>A block made from commands parsed from <paramref name="text"/> (a BLS snippet, a <c>source</c>d file).</summary>
+    /// <param name="start">Where it starts.</param>
+    /// <param name="commands">The commands.</param>
+    /// <param name="text">Their text.</param>
+    public Block(TextPosition start, IReadOnlyList<Command> commands, string text)
+    {
+        Start = start;
+        this.commands = commands;
+        source = text;
+        bodyEnd = text.Length;
+    }
+
+    /// <summary>Where the opening brace is.</summary>
+    public TextPosition Start { get; }
+
+    /// <summary>The text between the braces.</summary>
+    public string Text => source[bodyStart..bodyEnd];
+
+    /// <summary>The commands inside; for a block read from a file, parsed again from the source, one at a time, at each enumeration.</summary>
+    public IEnumerable<Command> Commands => commands ?? Grub2ScriptParser.ParseBlock(source, Start);
+}
 
 /// <summary>A parsed script: its statements in order.</summary>
 /// <param name="Commands">The statements.</param>

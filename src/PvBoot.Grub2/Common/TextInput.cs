@@ -21,6 +21,14 @@ internal sealed class TextInput : IInput
     {
     }
 
+    /// <summary>A position inside <paramref name="text"/> whose line and column are known.</summary>
+    public static TextInput At(string text, int position, int line, int column)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(position, text.Length);
+        return new TextInput(text, position, line, column);
+    }
+
     private TextInput(string source, int position, int line, int column)
     {
         this.source = source;

@@ -231,8 +231,8 @@ internal sealed partial class Grub2Evaluator
         }
     }
 
-    /// <summary>Runs a list of commands; returns the last status.</summary>
-    private int Execute(IReadOnlyList<Command> commands)
+    /// <summary>Runs commands in order (a block's are parsed as they run); returns the last status.</summary>
+    private int Execute(IEnumerable<Command> commands)
     {
         int status = 0;
         foreach (Command command in commands)

@@ -245,7 +245,8 @@ internal sealed class Grub2MenuSelector
         {
             Grub2MenuItem item = items[i];
             int flat = item.Location.File == boot.ConfigPath && !item.IsSubmenu && flatIndexes.TryGetValue(item.Location.Line, out int f) ? f : -1;
-            var lines = item.Body.Text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            // A submenu's lines are its whole body: nothing to edit, and as large as the menu, so it keeps none.
+            List<string> lines = item.IsSubmenu ? [] : [.. item.Body.Text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)];
             if (item.IsSubmenu)
             {
                 output.Add(new BootEntry

@@ -13,10 +13,17 @@ internal static class PygrubNumbering
         bool inFunction = false;
         int index = 0;
         int lineNumber = 0;
-        foreach (string rawLine in text.Split('\n'))
+        int start = 0;
+        bool last = false;
+        while (!last)
         {
+            // The lines of text.Split('\n'), each stripped, without copying them.
+            int newline = text.IndexOf('\n', start);
+            last = newline < 0;
+            int end = last ? text.Length : newline;
+            ReadOnlySpan<char> line = text.AsSpan(start, end - start).Trim();
+            start = end + 1;
             lineNumber++;
-            string line = rawLine.Trim();
             if (line.Length == 0 || line.StartsWith('#'))
             {
                 continue;
@@ -51,7 +58,7 @@ internal static class PygrubNumbering
     /// Whether a stripped line matches pygrub's pattern: <c>menuentry </c>, a quote, then somewhere a quote followed by a
     /// space with a <c>{</c> after it. A linear scan, so no input can make it slow.
     /// </summary>
-    internal static bool IsMenuEntryLine(string line)
+    internal static bool IsMenuEntryLine(ReadOnlySpan<char> line)
     {
         const string Keyword = "menuentry ";
         if (line.Length <= Keyword.Length || !line.StartsWith(Keyword, StringComparison.Ordinal) || !IsQuote(line[Keyword.Length]))
