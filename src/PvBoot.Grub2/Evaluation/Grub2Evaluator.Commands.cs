@@ -650,8 +650,8 @@ internal sealed partial class Grub2Evaluator
     /// <summary>
     /// <c>module [--nounzip] FILE NAME ARGS…</c> (GRUB 2's <c>grub_cmd_module</c>: <c>--nounzip</c> is recognised only as the
     /// first argument; the module's command line is the words after the file, and the first of them is the name Xen
-    /// does not pass on). Module 1 is the dom0 kernel with ARGS, module 2 the initrd; later modules (an XSM policy) are
-    /// not used.
+    /// does not pass on). Module 1 is the dom0 kernel with ARGS re-joined as GRUB joins a module's command line, module 2
+    /// the initrd; later modules (an XSM policy) are not used.
     /// </summary>
     private int RecordModule(List<string> argv, SimpleCommand command)
     {
@@ -690,7 +690,8 @@ internal sealed partial class Grub2Evaluator
         if (number == 1)
         {
             recorder.Kernel = loaded;
-            recorder.Arguments = KernelArguments(argv, command, file + 2);
+            // pygrub cannot boot a module at all, so there are no pygrub bytes to keep: GRUB's module command line it is.
+            recorder.Arguments = CreateLoaderCommandLine(argv.Skip(file + 2));
             if (file + 1 < argv.Count)
             {
                 recorder.Notes.Add($"the first word after the dom0 kernel's file name, '{argv[file + 1]}', is the module's name, not a kernel argument");
