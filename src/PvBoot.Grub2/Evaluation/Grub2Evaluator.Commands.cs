@@ -585,11 +585,6 @@ internal sealed partial class Grub2Evaluator
     /// </summary>
     private string KernelArguments(List<string> argv, SimpleCommand command, int first)
     {
-        if (argv.Count <= first)
-        {
-            return string.Empty;
-        }
-
         string raw = command.Words.Count > first - 1 ? command.TextAfter(first - 1) : string.Empty;
         bool plain = raw.IndexOfAny(['"', '\'', '$', '\\', ';', '#']) < 0 && command.Words.Count == argv.Count;
         if (plain)
@@ -649,9 +644,9 @@ internal sealed partial class Grub2Evaluator
 
     /// <summary>
     /// <c>module [--nounzip] FILE NAME ARGS…</c> (GRUB 2's <c>grub_cmd_module</c>: <c>--nounzip</c> is recognised only as the
-    /// first argument; the module's command line is the words after the file, and the first of them is the name Xen
-    /// does not pass on). Module 1 is the dom0 kernel with ARGS re-joined as GRUB joins a module's command line, module 2
-    /// the initrd; later modules (an XSM policy) are not used.
+    /// first argument; the module's command line is the words after the file, the first of them a name: 20_linux_xen
+    /// writes <c>placeholder</c>). Module 1 is the dom0 kernel with ARGS (its command line minus the name) re-joined as
+    /// GRUB joins a module's command line, module 2 the initrd; later modules (an XSM policy) are not used.
     /// </summary>
     private int RecordModule(List<string> argv, SimpleCommand command)
     {
