@@ -670,7 +670,11 @@ internal sealed partial class Grub2Evaluator
         int number = ++recorder.Modules;
         if (number > 2)
         {
-            recorder.Notes.Add($"{Where(command.Start)}: module {number} ({argv[file]}) is not used: a PV guest gets only the dom0 kernel (module 1) and its initrd (module 2)");
+            if (number == 3)
+            {
+                recorder.Notes.Add($"{Where(command.Start)}: module 3 ({argv[file]}) and any later module are not used: a PV guest gets only the dom0 kernel (module 1) and its initrd (module 2)");
+            }
+
             return 0;
         }
 
