@@ -146,7 +146,7 @@ internal static class Pygrub
                 }
             }
 
-            var request = new BootSessionRequest(options.Image, image, options.Offset, options.IsConfig, fileCap, logger);
+            var request = new BootSessionRequest(options.Image, image, options.Offset, options.IsConfig, fileCap, logger, options.XenDom0Kernel);
             using IBootSession session = openSession(request);
             var run = new BootRun(options, stdout, stderr, logger)
             {

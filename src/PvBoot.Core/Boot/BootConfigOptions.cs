@@ -17,4 +17,12 @@ public sealed record BootConfigOptions
 
     /// <summary>Whether a one-shot <c>next_entry</c> in grubenv is honoured (it cannot be cleared on a read-only image). Default true.</summary>
     public bool HonourNextEntry { get; init; } = true;
+
+    /// <summary>
+    /// Whether a Xen hypervisor entry (GRUB 2 <c>multiboot</c>/<c>multiboot2</c> with <c>module</c>/<c>module2</c>, GRUB legacy
+    /// <c>kernel /xen.gz</c> with <c>module</c> lines, syslinux <c>mboot.c32</c>) boots its dom0 kernel: the first module as
+    /// the kernel with that module's arguments and the second module as the initrd. Default false: such an entry cannot
+    /// boot a PV guest and the fallback rules apply.
+    /// </summary>
+    public bool XenModuleAsKernel { get; init; }
 }

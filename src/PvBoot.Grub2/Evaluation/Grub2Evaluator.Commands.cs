@@ -120,10 +120,13 @@ internal sealed partial class Grub2Evaluator
                 return true;
             case "multiboot":
             case "multiboot2":
-                status = RecordNotBootable($"{name} loads a hypervisor (a Xen dom0 entry), which a PV guest cannot boot", command.Start);
+                status = boot.Options.XenModuleAsKernel
+                    ? RecordHypervisor(argv, command.Start)
+                    : RecordNotBootable($"{name} loads a hypervisor (a Xen dom0 entry), which a PV guest cannot boot", command.Start);
                 return true;
             case "module":
             case "module2":
+                status = boot.Options.XenModuleAsKernel ? RecordModule(argv, command) : 0;
                 return true;
             case "chainloader":
             case "kfreebsd":
@@ -558,10 +561,7 @@ internal sealed partial class Grub2Evaluator
             return 0;
         }
 
-        recorder.Kernel = null;
-        recorder.Initrds.Clear();
-        recorder.Arguments = string.Empty;
-        recorder.Failure = null;
+        ResetRecord(recorder);
         if (argv.Count < 2)
         {
             recorder.Failure = $"{argv[0]} without a file name";
@@ -575,17 +575,135 @@ internal sealed partial class Grub2Evaluator
         }
 
         recorder.Kernel = kernel;
-        string joined = CreateLoaderCommandLine(argv.Skip(2));
-        string raw = command.Words.Count > 1 ? command.TextAfter(1) : string.Empty;
+        recorder.Arguments = KernelArguments(argv, command, 2);
+        return 0;
+    }
+
+    /// <summary>
+    /// The command line made of <paramref name="argv"/> from <paramref name="first"/> on: the raw text after the word
+    /// before it where that text is plain (pygrub's bytes), else GRUB's re-joined command line.
+    /// </summary>
+    private string KernelArguments(List<string> argv, SimpleCommand command, int first)
+    {
+        string raw = command.Words.Count > first - 1 ? command.TextAfter(first - 1) : string.Empty;
         bool plain = raw.IndexOfAny(['"', '\'', '$', '\\', ';', '#']) < 0 && command.Words.Count == argv.Count;
         if (plain)
         {
-            recorder.Arguments = raw;
+            return raw;
+        }
+
+        recorder!.Notes.Add($"arguments are GRUB's re-joined command line (quotes removed, variables expanded); pygrub would pass the raw text '{raw}'");
+        return CreateLoaderCommandLine(argv.Skip(first));
+    }
+
+    private static void ResetRecord(LoadRecord record)
+    {
+        record.Kernel = null;
+        record.Initrds.Clear();
+        record.Arguments = string.Empty;
+        record.Failure = null;
+        record.Hypervisor = null;
+        record.HypervisorCommand = string.Empty;
+        record.Modules = 0;
+    }
+
+    /// <summary>
+    /// <c>multiboot FILE ARGS</c> / <c>multiboot2 FILE ARGS</c> with <see cref="BootConfigOptions.XenModuleAsKernel"/> on: the
+    /// hypervisor must exist (GRUB fails the command otherwise); its modules are the dom0 kernel and initrd.
+    /// </summary>
+    private int RecordHypervisor(List<string> argv, TextPosition at)
+    {
+        if (recorder is null)
+        {
+            return 0;
+        }
+
+        ResetRecord(recorder);
+        int file = 1;
+        while (file < argv.Count && argv[file].StartsWith("--quirk-", StringComparison.Ordinal))
+        {
+            file++;
+        }
+
+        if (file >= argv.Count)
+        {
+            recorder.Failure = $"{Where(at)}: {argv[0]} without a file name";
+            return 1;
+        }
+
+        BootFile? hypervisor = ResolveBootFile(argv[file], at, "hypervisor");
+        if (hypervisor is null)
+        {
+            return 1;
+        }
+
+        recorder.Hypervisor = hypervisor;
+        recorder.HypervisorCommand = argv[0];
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>module [--nounzip] FILE NAME ARGS…</c> (GRUB 2's <c>grub_cmd_module</c>: <c>--nounzip</c> is recognised only as the
+    /// first argument; the module's command line is the words after the file, the first of them a name: 20_linux_xen
+    /// writes <c>placeholder</c>). Module 1 is the dom0 kernel with ARGS (its command line minus the name) re-joined as
+    /// GRUB joins a module's command line, module 2 the initrd; later modules (an XSM policy) are not used.
+    /// </summary>
+    private int RecordModule(List<string> argv, SimpleCommand command)
+    {
+        if (recorder is null)
+        {
+            return 0;
+        }
+
+        if (recorder.Hypervisor is null)
+        {
+            // GRUB: "you need to load the kernel first"; a Linux kernel already loaded is not affected.
+            return 1;
+        }
+
+        int file = argv.Count > 1 && argv[1] == "--nounzip" ? 2 : 1;
+        if (file >= argv.Count)
+        {
+            return 1;
+        }
+
+        int number = ++recorder.Modules;
+        if (number > 2)
+        {
+            if (number == 3)
+            {
+                recorder.Notes.Add($"{Where(command.Start)}: module 3 ({argv[file]}) and any later module are not used: a PV guest gets only the dom0 kernel (module 1) and its initrd (module 2)");
+            }
+
+            return 0;
+        }
+
+        BootFile? loaded = ResolveBootFile(argv[file], command.Start, number == 1 ? "dom0 kernel (module 1)" : "initrd (module 2)");
+        if (loaded is null)
+        {
+            recorder.Kernel = null;
+            recorder.Initrds.Clear();
+            return 1;
+        }
+
+        if (number == 1)
+        {
+            recorder.Kernel = loaded;
+            // pygrub cannot boot a module at all, so there are no pygrub bytes to keep: GRUB's module command line it is.
+            recorder.Arguments = CreateLoaderCommandLine(argv.Skip(file + 2));
+            if (file + 1 < argv.Count)
+            {
+                recorder.Notes.Add($"the first word after the dom0 kernel's file name, '{argv[file + 1]}', is the module's name, not a kernel argument");
+            }
         }
         else
         {
-            recorder.Arguments = joined;
-            recorder.Notes.Add($"arguments are GRUB's re-joined command line (quotes removed, variables expanded); pygrub would pass the raw text '{raw}'");
+            recorder.Initrds.Clear();
+            recorder.Initrds.Add(loaded);
+            if (file + 1 < argv.Count)
+            {
+                recorder.Notes.Add($"the words after the initrd module's file name ('{string.Join(' ', argv.Skip(file + 1))}') are its command line, not more files: GRUB loads only {argv[file]} as module 2");
+            }
         }
 
         return 0;
@@ -601,6 +719,12 @@ internal sealed partial class Grub2Evaluator
         if (recorder.Kernel is null)
         {
             recorder.Failure ??= "initrd before any kernel was loaded";
+            return 1;
+        }
+
+        if (recorder.Hypervisor is not null)
+        {
+            // GRUB's initrd needs the Linux loader; after multiboot it fails and leaves the modules alone.
             return 1;
         }
 
@@ -637,6 +761,8 @@ internal sealed partial class Grub2Evaluator
 
         recorder.Kernel = null;
         recorder.Initrds.Clear();
+        recorder.Hypervisor = null;
+        recorder.Modules = 0;
         recorder.Failure = $"{Where(at)}: {reason}";
         return 1;
     }

@@ -156,9 +156,20 @@ internal sealed partial class Grub2Evaluator
             recorder = savedRecorder;
         }
 
+        if (record.Failure is null && record.Kernel is null && record.Hypervisor is { } hypervisor)
+        {
+            record.Failure = $"{record.HypervisorCommand} {hypervisor.Path} (a Xen dom0 entry) loads no module to boot as the dom0 kernel";
+        }
+
         if (record.Failure is null && record.Kernel is null)
         {
             record.Failure = "the entry loads no kernel";
+        }
+
+        if (record.Failure is null && record.Hypervisor is { } xen)
+        {
+            record.Notes.Insert(0, $"'{entry.Title}' is a Xen hypervisor entry ({record.HypervisorCommand} {xen.Path}) booted through its dom0 kernel because option XenModuleAsKernel is on: " +
+                $"module 1 {record.Kernel!.Path} is the kernel, {(record.Initrds.Count == 0 ? "no module 2, so no initrd" : $"module 2 {record.Initrds[0].Path} the initrd")}; the hypervisor itself is not loaded");
         }
 
         return record;

@@ -17,6 +17,18 @@ internal sealed class LoadRecord
     /// <summary>Why booting this entry fails, or <see langword="null"/>.</summary>
     public string? Failure { get; set; }
 
+    /// <summary>
+    /// The hypervisor of the last <c>multiboot</c>/<c>multiboot2</c> when <see cref="BootConfigOptions.XenModuleAsKernel"/>
+    /// is on (its modules then give <see cref="Kernel"/> and <see cref="Initrds"/>), or <see langword="null"/>.
+    /// </summary>
+    public BootFile? Hypervisor { get; set; }
+
+    /// <summary>The command that loaded <see cref="Hypervisor"/> (<c>multiboot</c> or <c>multiboot2</c>).</summary>
+    public string HypervisorCommand { get; set; } = string.Empty;
+
+    /// <summary>How many <c>module</c>/<c>module2</c> commands followed <see cref="Hypervisor"/>.</summary>
+    public int Modules { get; set; }
+
     /// <summary>Notes on how the arguments were formed (pygrub compatibility).</summary>
     public List<string> Notes { get; } = [];
 }

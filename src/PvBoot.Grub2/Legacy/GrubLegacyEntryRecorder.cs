@@ -18,6 +18,9 @@ internal sealed class GrubLegacyEntryRecorder(BootConfigContext context, List<st
     private readonly List<string> modules = [];
     private string? rootDevice;
     private string? reason;
+    private BootFile? moduleKernel;
+    private BootFile? moduleInitrd;
+    private string moduleArguments = string.Empty;
 
     /// <summary>The kernel loaded last, or <see langword="null"/>.</summary>
     public BootFile? Kernel { get; private set; }
@@ -27,6 +30,12 @@ internal sealed class GrubLegacyEntryRecorder(BootConfigContext context, List<st
 
     /// <summary>The kernel command line: the text after the kernel's file name, as GRUB legacy passes it.</summary>
     public string Arguments { get; private set; } = string.Empty;
+
+    /// <summary>
+    /// How a Xen hypervisor entry was reduced to its dom0 kernel (<see cref="BootConfigOptions.XenModuleAsKernel"/>), or
+    /// <see langword="null"/>; set by <see cref="Finish"/>.
+    /// </summary>
+    public string? Note { get; private set; }
 
     /// <summary>Runs one command; returns <see langword="false"/> when the entry stops (an error or <c>boot</c>).</summary>
     /// <param name="command">The command.</param>
@@ -58,7 +67,7 @@ internal sealed class GrubLegacyEntryRecorder(BootConfigContext context, List<st
                 }
 
                 modules.Add(command.Argument);
-                return true;
+                return !context.Options.XenModuleAsKernel || LoadModule(command, at);
             case "chainloader":
                 return Fail($"{at}: chainloads '{DisplayText.Escape(command.Argument)}' (another boot loader), which a PV guest cannot run");
             case "configfile":
@@ -96,15 +105,73 @@ internal sealed class GrubLegacyEntryRecorder(BootConfigContext context, List<st
             return "the entry loads no kernel";
         }
 
+        if (modules.Count > 0 && context.Options.XenModuleAsKernel && moduleKernel is not null)
+        {
+            BootFile hypervisor = Kernel;
+            string kind = IsXen(hypervisor) ? "a Xen hypervisor entry" : "a multiboot entry (treated as a Xen hypervisor)";
+            Kernel = moduleKernel;
+            Arguments = moduleArguments;
+            initrds.Clear();
+            if (moduleInitrd is not null)
+            {
+                initrds.Add(moduleInitrd);
+            }
+
+            Note = $"{kind} (kernel {DisplayText.Escape(hypervisor.Path)}) booted through its dom0 kernel because option XenModuleAsKernel is on: " +
+                $"module 1 {DisplayText.Escape(moduleKernel.Path)} is the kernel with the text after its file name as arguments, " +
+                (moduleInitrd is null ? "no module 2, so no initrd" : $"module 2 {DisplayText.Escape(moduleInitrd.Path)} the initrd") +
+                (modules.Count > 2 ? $"; {modules.Count - 2} further module line(s) (an XSM policy, microcode) are not used" : string.Empty);
+            return null;
+        }
+
         if (modules.Count > 0)
         {
-            string name = Kernel.Path[(Kernel.Path.LastIndexOf('/') + 1)..];
-            return name.StartsWith("xen", StringComparison.OrdinalIgnoreCase)
+            return IsXen(Kernel)
                 ? $"a Xen hypervisor (dom0) entry: kernel {DisplayText.Escape(Kernel.Path)} with {modules.Count} module line(s); a PV guest cannot boot a hypervisor"
                 : $"a multiboot entry: kernel {DisplayText.Escape(Kernel.Path)} with {modules.Count} module line(s), not a Linux kernel a PV guest can boot";
         }
 
         return null;
+    }
+
+    private static bool IsXen(BootFile kernel) =>
+        kernel.Path[(kernel.Path.LastIndexOf('/') + 1)..].StartsWith("xen", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// <c>module FILE ARGS…</c> with <see cref="BootConfigOptions.XenModuleAsKernel"/> on: in GRUB legacy the first word is
+    /// the file and the rest its command line. Module 1 is the dom0 kernel, module 2 its initrd; later ones are not used.
+    /// </summary>
+    private bool LoadModule(GrubLegacyCommand command, SourceLocation at)
+    {
+        int number = modules.Count;
+        if (number > 2)
+        {
+            return true;
+        }
+
+        IResult<GrubLegacyFileName> name = GrubLegacyGrammar.FileName(new Input(command.Argument));
+        if (!name.WasSuccessful || name.Value.Path.Length == 0)
+        {
+            return Fail($"{at}: {command.Name} has no valid file name in '{DisplayText.Escape(command.Argument)}'");
+        }
+
+        BootFile? file = Resolve(name.Value, at, number == 1 ? "dom0 kernel (module 1)" : "initrd (module 2)");
+        if (file is null)
+        {
+            return false;
+        }
+
+        if (number == 1)
+        {
+            moduleKernel = file;
+            moduleArguments = command.Argument[name.Value.Span.Length..].TrimStart(' ');
+        }
+        else
+        {
+            moduleInitrd = file;
+        }
+
+        return true;
     }
 
     private bool LoadKernel(GrubLegacyCommand command, SourceLocation at)
@@ -131,6 +198,9 @@ internal sealed class GrubLegacyEntryRecorder(BootConfigContext context, List<st
         // A new kernel discards what the previous one loaded.
         initrds.Clear();
         modules.Clear();
+        moduleKernel = null;
+        moduleInitrd = null;
+        moduleArguments = string.Empty;
         Kernel = null;
         BootFile? file = Resolve(name.Value, at, "kernel");
         if (file is null)

@@ -55,12 +55,18 @@ internal static class GrubLegacyEvaluator
 
         int count = menu.Entries.Count;
         var entries = new List<BootEntry>(count);
+        var notes = new Dictionary<BootEntry, string>();
         foreach (PendingEntry pending in menu.Entries)
         {
-            entries.Add(EvaluateEntry(context, pending, warnings));
+            entries.Add(EvaluateEntry(context, pending, warnings, notes));
         }
 
         BootEntry? chosen = Choose(menu, entries, explanation);
+        if (chosen is not null && notes.TryGetValue(chosen, out string? note))
+        {
+            explanation.Add(note);
+        }
+
         return new BootSelection
         {
             ConfigFormat = "grub-legacy",
@@ -268,7 +274,7 @@ internal static class GrubLegacyEvaluator
         return result.WasSuccessful;
     }
 
-    private static BootEntry EvaluateEntry(BootConfigContext context, PendingEntry pending, List<string> warnings)
+    private static BootEntry EvaluateEntry(BootConfigContext context, PendingEntry pending, List<string> warnings, Dictionary<BootEntry, string> notes)
     {
         var recorder = new GrubLegacyEntryRecorder(context, warnings);
         foreach (GrubLegacyCommand command in pending.Commands)
@@ -280,7 +286,7 @@ internal static class GrubLegacyEvaluator
         }
 
         string? reason = recorder.Finish();
-        return new BootEntry
+        var entry = new BootEntry
         {
             Title = pending.Title,
             Index = pending.Index,
@@ -292,6 +298,12 @@ internal static class GrubLegacyEvaluator
             Location = pending.Span.In(context.ConfigPath),
             Lines = pending.Lines,
         };
+        if (recorder.Note is { } note)
+        {
+            notes[entry] = note;
+        }
+
+        return entry;
     }
 
     private static BootEntry? Choose(MenuState menu, List<BootEntry> entries, List<string> explanation)

@@ -22,6 +22,7 @@ internal sealed class SyslinuxEvaluator
     private readonly Dictionary<string, SyslinuxLabel> byName = new(StringComparer.Ordinal);
     private readonly List<string> openFiles = [];
     private readonly List<string> submenus = [];
+    private readonly Dictionary<string, string> mbootNotes = new(StringComparer.Ordinal);
     private readonly List<int> submenuCounts = [0];
     private int filesRead;
     private int pygrubLabels;
@@ -326,6 +327,11 @@ internal sealed class SyslinuxEvaluator
             }
         }
 
+        if (chosen is { IsBootable: true, Id: { } id } && mbootNotes.TryGetValue(id, out string? note))
+        {
+            explanation.Add(note);
+        }
+
         return new BootSelection
         {
             ConfigFormat = "syslinux",
@@ -510,6 +516,11 @@ internal sealed class SyslinuxEvaluator
         }
 
         string kernelName = label.Kernel.Split([' ', '\t'], 2)[0];
+        if (context.Options.XenModuleAsKernel && IsMboot(label, kernelName))
+        {
+            return ExpandMboot(label, kernelName, append);
+        }
+
         string? reason = KernelTypeReason(label, kernelName, append);
         BootFile? kernel = null;
         var initrds = new List<BootFile>();
@@ -548,6 +559,88 @@ internal sealed class SyslinuxEvaluator
             Initrds = initrds,
             InitrdAlignment = SyslinuxInitrdAlignment,
             Arguments = commandLine,
+            NotBootableReason = reason,
+            Location = label.Span.In(label.File),
+            Lines = label.Lines,
+        };
+    }
+
+    private static bool IsMboot(SyslinuxLabel label, string kernelName)
+    {
+        string lower = kernelName.ToLowerInvariant();
+        return lower[(lower.LastIndexOf('/') + 1)..] == "mboot.c32" && label.KernelKeyword is "KERNEL" or "COM32";
+    }
+
+    /// <summary>
+    /// <c>KERNEL mboot.c32</c> with <c>APPEND xen.gz ARGS --- vmlinuz ARGS --- initrd</c> and
+    /// <see cref="BootConfigOptions.XenModuleAsKernel"/> on. mboot.c32 splits its arguments at words that are exactly
+    /// <c>---</c>: the first part is the hypervisor, each further part a module whose command line starts with its file
+    /// name (Xen drops that word). Module 1 becomes the kernel with the rest of its words, module 2 the initrd.
+    /// </summary>
+    private BootEntry ExpandMboot(SyslinuxLabel label, string kernelName, string append)
+    {
+        var parts = new List<List<string>> { new() };
+        foreach (string word in append.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (word == "---")
+            {
+                parts.Add([]);
+            }
+            else
+            {
+                parts[^1].Add(word);
+            }
+        }
+
+        BootFile? kernel = null;
+        var initrds = new List<BootFile>();
+        string arguments = string.Empty;
+        string? reason = CheckExists(ConfigPaths.Resolve(label.Directory, kernelName), "COM32 module");
+        if (parts[0].Count == 0)
+        {
+            reason ??= "mboot.c32 is given no hypervisor";
+        }
+        else
+        {
+            reason ??= CheckExists(ConfigPaths.Resolve(label.Directory, parts[0][0]), "hypervisor");
+        }
+
+        if (parts.Count < 2 || parts[1].Count == 0)
+        {
+            reason ??= "the mboot.c32 entry loads no module to boot as the dom0 kernel";
+        }
+        else
+        {
+            kernel = new BootFile(null, ConfigPaths.Resolve(label.Directory, parts[1][0]));
+            arguments = string.Join(' ', parts[1].Skip(1));
+            reason ??= CheckExists(kernel.Path, "dom0 kernel (module 1)");
+            if (parts.Count > 2 && parts[2].Count > 0)
+            {
+                var initrd = new BootFile(null, ConfigPaths.Resolve(label.Directory, parts[2][0]));
+                initrds.Add(initrd);
+                reason ??= CheckExists(initrd.Path, "initrd (module 2)");
+            }
+        }
+
+        if (reason is null && kernel is not null)
+        {
+            mbootNotes[label.Name] = $"label {DisplayText.Escape(label.Name)} is a Xen hypervisor entry (mboot.c32 {DisplayText.Escape(parts[0][0])}) booted through its dom0 kernel because option XenModuleAsKernel is on: " +
+                $"module 1 {DisplayText.Escape(kernel.Path)} is the kernel with the words after its file name as arguments, " +
+                (initrds.Count == 0 ? "no module 2, so no initrd" : $"module 2 {DisplayText.Escape(initrds[0].Path)} the initrd") +
+                (parts.Count > 3 ? $"; {parts.Count - 3} further module(s) are not used" : string.Empty);
+        }
+
+        return new BootEntry
+        {
+            Title = label.MenuLabel is null ? label.Name : label.MenuLabel.Replace("^", string.Empty, StringComparison.Ordinal),
+            Id = label.Name,
+            SubmenuPath = label.SubmenuPath,
+            Index = label.Index,
+            FlatIndex = label.PygrubIndex,
+            Kernel = kernel,
+            Initrds = initrds,
+            InitrdAlignment = SyslinuxInitrdAlignment,
+            Arguments = arguments,
             NotBootableReason = reason,
             Location = label.Span.In(label.File),
             Lines = label.Lines,

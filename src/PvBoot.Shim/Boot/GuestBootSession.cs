@@ -39,6 +39,7 @@ internal sealed class GuestBootSession : IBootSession
                 PartitionOffset = request.PartitionOffset,
                 ConfigFileOnly = request.ConfigFileOnly,
                 Budgets = FileSystemBudgets.Default with { MaxFileBytes = request.MaxFileBytes },
+                Config = BootConfigOptions.Default with { XenModuleAsKernel = request.XenModuleAsKernel },
                 Logger = request.Logger,
             };
             return new GuestBootSession(GuestBoot.Open(source, options), source);

@@ -40,10 +40,12 @@ internal interface IBootSession : IDisposable
 /// <param name="ConfigFileOnly"><c>--isconfig</c>.</param>
 /// <param name="MaxFileBytes">The output cap per file.</param>
 /// <param name="Logger">The logger.</param>
+/// <param name="XenModuleAsKernel"><c>--xen-dom0-kernel</c> (<see cref="PvBoot.Core.Boot.BootConfigOptions.XenModuleAsKernel"/>).</param>
 internal sealed record BootSessionRequest(
     string ImagePath,
     Microsoft.Win32.SafeHandles.SafeFileHandle ImageHandle,
     long? PartitionOffset,
     bool ConfigFileOnly,
     long MaxFileBytes,
-    Microsoft.Extensions.Logging.ILogger Logger);
+    Microsoft.Extensions.Logging.ILogger Logger,
+    bool XenModuleAsKernel = false);

@@ -44,7 +44,7 @@ internal sealed class PygrubOptions
     ];
 
     /// <summary>PvBoot's own long options; accepted only when spelled in full.</summary>
-    public static readonly IReadOnlyList<string> ExtensionOptions = ["explain", "no-depriv", "deadline="];
+    public static readonly IReadOnlyList<string> ExtensionOptions = ["explain", "no-depriv", "deadline=", "xen-dom0-kernel"];
 
     /// <summary>The disk image (or, with <c>--isconfig</c>, the config file).</summary>
     public string Image { get; private set; } = string.Empty;
@@ -99,6 +99,9 @@ internal sealed class PygrubOptions
 
     /// <summary><c>--no-depriv</c>: do not drop privileges when run as root.</summary>
     public bool NoDepriv { get; private set; }
+
+    /// <summary><c>--xen-dom0-kernel</c>: a Xen hypervisor entry boots its dom0 kernel (module 1) and initrd (module 2).</summary>
+    public bool XenDom0Kernel { get; private set; }
 
     /// <summary><c>--deadline=SECONDS</c>, or <see langword="null"/> for the default.</summary>
     public int? DeadlineSeconds { get; private set; }
@@ -232,6 +235,9 @@ internal sealed class PygrubOptions
                     break;
                 case "--no-depriv":
                     result.NoDepriv = true;
+                    break;
+                case "--xen-dom0-kernel":
+                    result.XenDom0Kernel = true;
                     break;
                 case "--deadline":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) || seconds < 1)

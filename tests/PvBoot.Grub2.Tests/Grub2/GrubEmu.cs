@@ -25,10 +25,14 @@ internal static partial class GrubEmu
         """;
 
     /// <summary>Boots <paramref name="config"/> (with <paramref name="epilogue"/> appended) and reports what was loaded.</summary>
-    public static GrubEmuBoot Boot(string config, string epilogue, string? grubenv = null)
+    /// <param name="config">The configuration.</param>
+    /// <param name="epilogue">Lines appended to it (e.g. <c>set default=…</c>).</param>
+    /// <param name="grubenv">The environment block next to it, if any.</param>
+    /// <param name="prelude">Script put before the configuration instead of the <c>linux</c>/<c>initrd</c> functions.</param>
+    public static GrubEmuBoot Boot(string config, string epilogue, string? grubenv = null, string? prelude = null)
     {
         string dir = HostDirectoryFileSystem.NewDirectory("emu");
-        File.WriteAllBytes(Path.Combine(dir, "grub.cfg"), Encoding.Latin1.GetBytes(Prelude + config + "\n" + epilogue + "\nset timeout=0\n"));
+        File.WriteAllBytes(Path.Combine(dir, "grub.cfg"), Encoding.Latin1.GetBytes((prelude ?? Prelude) + config + "\n" + epilogue + "\nset timeout=0\n"));
         if (grubenv is not null)
         {
             File.WriteAllBytes(Path.Combine(dir, "grubenv"), Encoding.Latin1.GetBytes(grubenv));

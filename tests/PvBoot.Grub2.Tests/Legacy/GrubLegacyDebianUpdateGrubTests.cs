@@ -99,6 +99,25 @@ public sealed class GrubLegacyDebianUpdateGrubTests
     }
 
     [Test]
+    public void UpdateGrub_XenDefault_XenModuleAsKernel_BootsModuleOneWithItsArgumentsAndModuleTwoAsInitrd()
+    {
+        var tree = Copy("ug-xen-dom0");
+        BootSelection selection = tree.Parse(new GrubLegacyConfigParser(), "/boot/grub/menu.lst", BootConfigOptions.Default with { XenModuleAsKernel = true });
+
+        Assert.That(selection.Chosen, Is.Not.Null, string.Join("\n", selection.Explanation));
+        Assert.Multiple(() =>
+        {
+            Assert.That(selection.Chosen!.Index, Is.EqualTo(0));
+            Assert.That(selection.Chosen.Title, Is.EqualTo("Xen 4.0-amd64 / Debian GNU/Linux, kernel 2.6.32-5-xen-amd64"));
+            Assert.That(selection.Chosen.Kernel, Is.EqualTo(new BootFile("hd0,msdos1", "/boot/vmlinuz-2.6.32-5-xen-amd64")));
+            Assert.That(selection.Chosen.Arguments, Is.EqualTo("root=/dev/xvda1 ro console=tty0"), "a GRUB legacy module line's first word is its file");
+            Assert.That(selection.Chosen.Initrds, Is.EqualTo(new[] { new BootFile("hd0,msdos1", "/boot/initrd.img-2.6.32-5-xen-amd64") }));
+            Assert.That(selection.Explanation, Has.Some.Contains("a Xen hypervisor entry (kernel /boot/xen-4.0-amd64.gz) booted through its dom0 kernel because option XenModuleAsKernel is on"));
+            Assert.That(selection.Menu.Skip(1).Select(e => e.Kernel!.Path), Has.None.Contains("xen-4.0"), "the other entries are unchanged");
+        });
+    }
+
+    [Test]
     public void UpdateGrub_DefaultSaved_ReadsTheNumberGrubSetDefaultWrote()
     {
         var tree = Copy("ug-saved");

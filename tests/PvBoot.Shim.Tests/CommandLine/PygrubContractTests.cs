@@ -34,6 +34,8 @@ public sealed class PygrubContractTests
         new object[] { "--i img", true, false },
         new object[] { "--r=1 img", true, false },
         new object[] { "--=x img", true, false },
+        new object[] { "--xen img", true, false },
+        new object[] { "--xen-dom0 img", true, false },
         new object[] { "--kernel", true, false },
         new object[] { "--kernel=/k", true, false },
         new object[] { "--args", true, false },
