@@ -24,7 +24,8 @@ extract() { # IMAGE NAME
 }
 
 time_pair() { # NAME CMD_A CMD_B
-  hyperfine --style basic --warmup 2 --runs 10 --prepare "rm -f $results/out/boot_* $results/cp/*" \
+  # Each run starts with the previous outputs gone and written back, so neither side pays for the other's dirty pages.
+  hyperfine --style basic --warmup 2 --runs 10 --prepare "sh -c 'rm -f $results/out/boot_* $results/cp/*; sync'" \
     --export-json "$results/$1.json" -n A "$2" -n B "$3" >/dev/null
 }
 

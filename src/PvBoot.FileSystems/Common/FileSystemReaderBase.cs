@@ -15,12 +15,17 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
     where TNode : class
 {
     private const int CopyChunkBytes = 1024 * 1024;
+    private const int DataWindowBytes = 1024 * 1024;
+    private const int SmallDataRead = 64 * 1024;
     private const int MetadataCacheEntries = 4096;
     private const long MetadataCacheBytes = 8L * 1024 * 1024;
 
     private readonly List<string> warnings = [];
     private readonly Dictionary<(long Offset, int Length), byte[]> metadataCache = [];
     private long metadataCacheBytes;
+    private byte[]? dataWindow;
+    private long dataWindowStart;
+    private int dataWindowLength;
 
     protected FileSystemReaderBase(IBlockSource source, FileSystemBudgets budgets)
     {
@@ -169,6 +174,32 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
         int count = (int)Math.Min(destination.Length, size - offset);
         ReadFileData(node, offset, destination[..count]);
         return count;
+    }
+
+    /// <summary>
+    /// Reads file data at <paramref name="diskOffset"/> of <see cref="Source"/>, after checking the range. A small read
+    /// fills a read-ahead window and later reads inside it are copied from memory: a fragmented file's pieces usually
+    /// lie close together (interleaved with another file's), so one large read serves many of them.
+    /// </summary>
+    /// <exception cref="CorruptImageException">The range is outside the source.</exception>
+    protected void ReadData(long diskOffset, Span<byte> destination, string structure, string field)
+    {
+        Source.CheckRange(diskOffset, destination.Length, structure, field);
+        if (destination.Length >= SmallDataRead)
+        {
+            Source.ReadExactly(diskOffset, destination);
+            return;
+        }
+
+        if (dataWindow is null || diskOffset < dataWindowStart || diskOffset + destination.Length > dataWindowStart + dataWindowLength)
+        {
+            dataWindow ??= new byte[DataWindowBytes];
+            dataWindowLength = (int)Math.Min(DataWindowBytes, Source.Length - diskOffset);
+            dataWindowStart = diskOffset;
+            Source.ReadExactly(diskOffset, dataWindow.AsSpan(0, dataWindowLength));
+        }
+
+        dataWindow.AsSpan((int)(diskOffset - dataWindowStart), destination.Length).CopyTo(destination);
     }
 
     /// <inheritdoc />

@@ -206,7 +206,7 @@ internal sealed partial class ExtFileSystem : FileSystemReaderBase<ExtNode>
     {
         if (disk >= 0 && length > 0)
         {
-            Source.ReadStructure(disk, destination.Slice(start, length), "file data");
+            ReadData(disk, destination.Slice(start, length), "file data", "offset");
         }
     }
 

@@ -295,8 +295,7 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
             return;
         }
 
-        Source.CheckRange(disk, length, "xfs_bmbt_rec", "br_startblock");
-        Source.ReadExactly(disk, destination.Slice((int)at, (int)length));
+        ReadData(disk, destination.Slice((int)at, (int)length), "xfs_bmbt_rec", "br_startblock");
     }
 
     private XfsNode LoadInode(ulong ino, string structure, string field, long fieldOffset)
