@@ -173,11 +173,12 @@ internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>, ISubvo
     // Follows INODE_REF items from a directory up to its subvolume's top directory, adding each name (innermost first).
     private bool AppendDirectoryNames(BtrfsTree tree, ulong directory, List<byte[]> names)
     {
+        long lastKey = -1;
         for (int steps = 0; directory != tree.RootDirId; steps++)
         {
             if (steps >= Budgets.MaxPathComponents)
             {
-                throw new CorruptImageException(Source.Name, "btrfs_inode_ref", "offset", -1,
+                throw new CorruptImageException(Source.Name, "btrfs_inode_ref", "offset", lastKey,
                     $"more than {Budgets.MaxPathComponents} parent directories above inode {directory} of subvolume {tree.Id} (a directory cycle?)",
                     ImageProblem.LimitExceeded);
             }
@@ -188,6 +189,7 @@ internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>, ISubvo
                 return false;
             }
 
+            lastKey = hit.Node.EntryOffset(hit.Index) + BtrfsItem.Layout.Key + BtrfsKey.Layout.Offset;
             ReadOnlySpan<byte> data = hit.Node.ItemData(hit.Index);
             var reference = BtrfsInodeRef.Parse(data, hit.Node.ItemDataOffset(hit.Index), Source.Name);
             names.Add(data.Slice(BtrfsInodeRef.NameOffset, reference.NameLength).ToArray());

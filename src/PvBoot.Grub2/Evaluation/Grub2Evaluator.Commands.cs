@@ -498,10 +498,13 @@ internal sealed partial class Grub2Evaluator
         {
             IFileSystemReader? fs = OpenDevice(device);
             SubvolumeView? view = null;
-            if (fs is not null && kind == 'f')
+            if (fs is not null)
             {
-                // search --file opens the file through the file system, so btrfs paths follow the subvolume variables.
-                fs = SelectSubvolume(device, fs, out view, out _);
+                // Every search mounts the file system, and SUSE's btrfs mount fails when btrfs_subvol/btrfs_subvolid name
+                // no subvolume; search --file then opens the file in the selected subvolume.
+                IFileSystemReader? selected = SelectSubvolume(device, fs, out view, out _);
+                fs = kind == 'f' || selected is null ? selected : fs;
+                view = kind == 'f' ? view : null;
             }
 
             if (fs is null)

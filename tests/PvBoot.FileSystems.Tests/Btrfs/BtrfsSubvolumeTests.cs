@@ -134,7 +134,7 @@ public sealed class BtrfsSubvolumeTests
         var clock = Stopwatch.StartNew();
         var error = Assert.Throws<CorruptImageException>(() => fs.SubvolumePath(fs.DefaultSubvolumeId))!;
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
-        Assert.That((error.Structure, error.Kind), Is.EqualTo(("btrfs_inode_ref", ImageProblem.LimitExceeded)));
+        Assert.That((error.Structure, error.Field, error.Offset, error.Kind), Is.EqualTo(("btrfs_inode_ref", "offset", keyOffset, ImageProblem.LimitExceeded)));
         Assert.That(error.Problem, Does.Contain("directory cycle"));
     }
 

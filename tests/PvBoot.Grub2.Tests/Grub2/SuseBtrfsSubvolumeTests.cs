@@ -268,6 +268,21 @@ public sealed class SuseBtrfsSubvolumeTests
     }
 
     [Test]
+    public void UnknownSubvolume_MountFails_SoSearchByUuidMissesTheDevice()
+    {
+        // grub_btrfs_uuid mounts the file system too; with btrfs_subvol naming nothing the mount, and the search, fail.
+        (BootSelection s, _) = Run($$"""
+            set btrfs_relative_path=y
+            btrfs_subvol=/@/no-such-snapshot
+            if search --no-floppy --fs-uuid --set=root {{Uuid}}; then set found=yes; else set found=no; fi
+            btrfs_subvol=
+            if search --no-floppy --fs-uuid --set=root {{Uuid}}; then set again=yes; else set again=no; fi
+            menuentry "$found $again" { linux /boot/vmlinuz; }
+            """, "search-uuid-unknown");
+        Assert.That(s.Menu.Single().Title, Is.EqualTo("no yes"));
+    }
+
+    [Test]
     public void GuestBoot_SuseImage_FindsGrubCfgInTheDefaultSubvolume_AndStreamsItsKernelAndInitrd()
     {
         using GuestBoot boot = GuestBoot.Open(Fixtures.Image("btrfs-suse"), GuestBootOptions.Default);
