@@ -191,6 +191,17 @@ public sealed class SuseBtrfsSubvolumeTests
     }
 
     [Test]
+    public void BtrfsSubvol_Slash_IsTheTopLevelSubvolume()
+    {
+        // lookup_root_by_name("/") finds the top level's own top directory: subvolume 5, where the decoys are.
+        (BootSelection s, IFileSystemReader btrfs) = Run(SuseHeader + $$"""
+            btrfs_subvol=/
+            menuentry 'top level' { linux /boot/vmlinuz-{{Current}}; initrd /boot/initrd-{{Current}}; }
+            """, "subvol-slash");
+        AssertLoads(s.Chosen!, btrfs, $"/boot/vmlinuz-{Current}", $"/boot/initrd-{Current}");
+    }
+
+    [Test]
     public void BtrfsSubvol_WithoutRelativePath_ChangesNothing()
     {
         (BootSelection s, IFileSystemReader btrfs) = Run($$"""
@@ -204,6 +215,7 @@ public sealed class SuseBtrfsSubvolumeTests
     [TestCase("btrfs_subvol=/@/no-such-snapshot", "exists neither from the top level nor in the default subvolume")]
     [TestCase("btrfs_subvol=/@/.snapshots", "is not the top directory of a subvolume")]
     [TestCase("btrfs_subvolid=4242", "has no btrfs subvolume 4242")]
+    [TestCase("btrfs_subvol=/etc-release", "/etc-release (found from the default subvolume) is not the top directory of a subvolume")]
     public void UnknownSubvolume_EntryIsNotBootable_FallbackBoots(string selection, string because)
     {
         (BootSelection s, IFileSystemReader btrfs) = Run(SuseHeader + $$"""
