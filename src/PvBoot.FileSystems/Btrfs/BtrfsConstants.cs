@@ -20,10 +20,12 @@ internal static class BtrfsConstants
 
     // Key types.
     public const byte InodeItemKey = 1;
+    public const byte InodeRefKey = 12;
     public const byte DirItemKey = 84;
     public const byte DirIndexKey = 96;
     public const byte ExtentDataKey = 108;
     public const byte RootItemKey = 132;
+    public const byte RootBackrefKey = 144;
     public const byte ExtentCsumKey = 128;
     public const byte ChunkItemKey = 228;
 

@@ -21,9 +21,10 @@ internal enum BtrfsRoot
 /// root tree and subvolume trees; single, DUP and mirrored chunks; inline, regular, preallocated, sparse and
 /// zlib/lzo/zstd-compressed extents. Subvolume entries are followed transparently.
 /// </summary>
-internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>
+internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>, ISubvolumeFileSystem
 {
     private const int NodeCacheEntries = 1024;
+    private const int MaxSubvolumeNesting = 64;
     private const int MaxTreeHeight = BtrfsConstants.MaxLevel + 1;
 
     private readonly BtrfsChunkMap chunks = new();
@@ -60,7 +61,13 @@ internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>
     internal ulong RootSubvolumeId => root.Tree.Id;
 
     /// <summary>The default subvolume (the root tree's <c>default</c> entry; 5 when unset).</summary>
-    internal ulong DefaultSubvolumeId { get; private set; }
+    public ulong DefaultSubvolumeId { get; private set; }
+
+    /// <inheritdoc />
+    public ulong SubvolumeId => root.Tree.Id;
+
+    /// <inheritdoc />
+    public ulong TopLevelSubvolumeId => BtrfsConstants.FsTreeObjectId;
 
     /// <inheritdoc />
     protected override BtrfsInode RootNode => root;
@@ -92,8 +99,117 @@ internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>
     internal static BtrfsFileSystem Open(IBlockSource source, FileSystemBudgets budgets, BtrfsRoot view)
     {
         var fs = new BtrfsFileSystem(source, budgets);
-        fs.Mount(view);
+        fs.Mount(view == BtrfsRoot.Default ? null : BtrfsConstants.FsTreeObjectId);
         return fs;
+    }
+
+    /// <inheritdoc />
+    public IFileSystemReader? OpenSubvolume(ulong id)
+    {
+        Meter.Reset();
+        if (!HasSubvolume(id))
+        {
+            return null;
+        }
+
+        var fs = new BtrfsFileSystem(Source, Budgets);
+        fs.Mount(id);
+        return fs;
+    }
+
+    /// <inheritdoc />
+    public ulong? FindSubvolume(ReadOnlySpan<byte> path)
+        => Lookup(path) is ReaderEntry<BtrfsInode> { Type: FileSystemEntryType.Directory, Node: var node } && node.ObjectId == node.Tree.RootDirId
+            ? node.Tree.Id
+            : null;
+
+    /// <inheritdoc />
+    public byte[]? SubvolumePath(ulong id)
+    {
+        Meter.Reset();
+        var names = new List<byte[]>();
+        var seen = new HashSet<ulong>();
+        for (ulong current = id; current != BtrfsConstants.FsTreeObjectId;)
+        {
+            if (!HasSubvolume(current) || !seen.Add(current) || seen.Count > MaxSubvolumeNesting)
+            {
+                return null;
+            }
+
+            // The ROOT_BACKREF item (child, ROOT_BACKREF, parent) names the directory of the parent holding the child.
+            if (FindFloor(rootTree, BtrfsKey.Last(current, BtrfsConstants.RootBackrefKey)) is not { } hit
+                || hit.Node.KeyAt(hit.Index) is not { Type: BtrfsConstants.RootBackrefKey } backref || backref.ObjectId != current)
+            {
+                return null;
+            }
+
+            ReadOnlySpan<byte> data = hit.Node.ItemData(hit.Index);
+            var reference = BtrfsRootRef.Parse(data, hit.Node.ItemDataOffset(hit.Index), Source.Name);
+            names.Add(data.Slice(BtrfsRootRef.NameOffset, reference.NameLength).ToArray());
+            ulong parent = backref.Offset;
+            if (!HasSubvolume(parent) || !AppendDirectoryNames(Subvolume(parent, "btrfs_root_ref", "offset", -1), reference.DirId, names))
+            {
+                return null;
+            }
+
+            current = parent;
+        }
+
+        if (names.Count == 0)
+        {
+            return "/"u8.ToArray();
+        }
+
+        var path = new List<byte>();
+        for (int i = names.Count - 1; i >= 0; i--)
+        {
+            path.Add((byte)'/');
+            path.AddRange(names[i]);
+        }
+
+        return [.. path];
+    }
+
+    // Follows INODE_REF items from a directory up to its subvolume's top directory, adding each name (innermost first).
+    private bool AppendDirectoryNames(BtrfsTree tree, ulong directory, List<byte[]> names)
+    {
+        long lastKey = -1;
+        for (int steps = 0; directory != tree.RootDirId; steps++)
+        {
+            if (steps >= Budgets.MaxPathComponents)
+            {
+                throw new CorruptImageException(Source.Name, "btrfs_inode_ref", "offset", lastKey,
+                    $"more than {Budgets.MaxPathComponents} parent directories above inode {directory} of subvolume {tree.Id} (a directory cycle?)",
+                    ImageProblem.LimitExceeded);
+            }
+
+            if (FindFloor(tree, BtrfsKey.Last(directory, BtrfsConstants.InodeRefKey)) is not { } hit
+                || hit.Node.KeyAt(hit.Index) is not { Type: BtrfsConstants.InodeRefKey } key || key.ObjectId != directory)
+            {
+                return false;
+            }
+
+            lastKey = hit.Node.EntryOffset(hit.Index) + BtrfsItem.Layout.Key + BtrfsKey.Layout.Offset;
+            ReadOnlySpan<byte> data = hit.Node.ItemData(hit.Index);
+            var reference = BtrfsInodeRef.Parse(data, hit.Node.ItemDataOffset(hit.Index), Source.Name);
+            names.Add(data.Slice(BtrfsInodeRef.NameOffset, reference.NameLength).ToArray());
+            directory = key.Offset;
+        }
+
+        return true;
+    }
+
+    // Whether the root tree holds a ROOT_ITEM for a subvolume id (the top level or an id in the subvolume range).
+    private bool HasSubvolume(ulong id)
+    {
+        if (id != BtrfsConstants.FsTreeObjectId && id is < BtrfsConstants.FirstFreeObjectId or > BtrfsConstants.LastFreeObjectId)
+        {
+            return false;
+        }
+
+        return subvolumes.ContainsKey(id)
+            || (FindFloor(rootTree, BtrfsKey.Last(id, BtrfsConstants.RootItemKey)) is { } hit
+                && hit.Node.KeyAt(hit.Index).ObjectId == id && hit.Node.KeyAt(hit.Index).Type == BtrfsConstants.RootItemKey);
     }
 
     /// <summary>A second reader over the same source whose <c>/</c> is the chosen subvolume.</summary>
@@ -323,7 +439,8 @@ internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>
         }
     }
 
-    private void Mount(BtrfsRoot view)
+    // Mounts with / at subvolume id, or at the default subvolume when id is null.
+    private void Mount(ulong? subvolume)
     {
         superBlock = ReadSuperBlock();
         if (!BtrfsChecksum.CanVerify(superBlock.CsumType))
@@ -342,7 +459,7 @@ internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>
             var item = BtrfsRootItem.Parse(csumRoot.Node.ItemData(csumRoot.Index), csumRoot.Node.ItemDataOffset(csumRoot.Index), Source.Name);
             csumTree = new BtrfsTree(BtrfsConstants.CsumTreeObjectId, item.Bytenr, item.Level, 0);
         }
-        ulong id = view == BtrfsRoot.Default ? DefaultSubvolumeId : BtrfsConstants.FsTreeObjectId;
+        ulong id = subvolume ?? DefaultSubvolumeId;
         BtrfsTree tree = Subvolume(id, "btrfs_super_block", "root", superBlock.DiskOffset + BtrfsSuperBlock.Layout.Root);
         root = LoadInode(tree, tree.RootDirId, "btrfs_root_item", "root_dirid", -1);
         if (root.Item.Type != FileSystemEntryType.Directory)

@@ -76,7 +76,41 @@ internal static class ConfigSearch
             }
         }
 
+        if (InDefaultSubvolume(fs, device, devices, options, explanation) is { } inSubvolume)
+        {
+            return inSubvolume;
+        }
+
         explanation.Add($"({device}): no boot configuration found");
+        return null;
+    }
+
+    /// <summary>
+    /// openSUSE/SLES keep /boot inside the btrfs default subvolume (a snapper snapshot such as
+    /// <c>@/.snapshots/1/snapshot</c>) and their GRUB reads it there: grub2-install puts <c>btrfs_relative_path=y</c>
+    /// into the core image. When the top level holds no configuration, GRUB 2's locations are tried in the default
+    /// subvolume; the evaluator then starts with <c>btrfs_relative_path=y</c> and names boot files from the top level.
+    /// </summary>
+    private static BootSelection? InDefaultSubvolume(IFileSystemReader fs, string device, IBootDeviceMap devices, GuestBootOptions options, List<string> explanation)
+    {
+        if (fs is not ISubvolumeFileSystem btrfs || btrfs.DefaultSubvolumeId == btrfs.SubvolumeId || btrfs.OpenSubvolume(btrfs.DefaultSubvolumeId) is not { } view)
+        {
+            return null;
+        }
+
+        foreach (string path in Grub2.ConfigPaths)
+        {
+            if (view.Lookup(PathBytes.FromConfigText(path)) is null)
+            {
+                continue;
+            }
+
+            byte[]? where = btrfs.SubvolumePath(btrfs.DefaultSubvolumeId);
+            explanation.Add($"({device}): using {Grub2.Format} configuration {path} in the btrfs default subvolume {btrfs.DefaultSubvolumeId}"
+                + $" ({(where is null ? "not reachable from the top level" : PathBytes.ToDisplayString(where))}), where SUSE's GRUB reads it");
+            return Parse(Grub2, view, device, path, devices, options);
+        }
+
         return null;
     }
 

@@ -33,7 +33,12 @@ internal sealed partial class Grub2Evaluator
                 status = CommandSet(argv, command.Start);
                 return true;
             case "unset":
-                if (argv.Count > 1)
+                if (argv.Count > 1 && MagicValue(argv[1]) is not null)
+                {
+                    // GRUB cannot unset a variable with hooks; it sets it to the empty string instead.
+                    Assign(argv[1], string.Empty, $"{currentFile}:{command.Start.Line}");
+                }
+                else if (argv.Count > 1)
                 {
                     current.Unset(argv[1]);
                 }
@@ -408,8 +413,10 @@ internal sealed partial class Grub2Evaluator
 
             LoadedFromGrubenv[name] = (value, key);
 
-            current.Set(name, value, $"grubenv {key}");
-            loaded.Add($"{name}={value}");
+            if (Assign(name, value, $"grubenv {key}"))
+            {
+                loaded.Add($"{name}={value}");
+            }
         }
 
         explanation.Add($"{Where(at)}: load_env {key}: {(loaded.Count == 0 ? "no variables" : string.Join(", ", loaded))}");
@@ -493,6 +500,16 @@ internal sealed partial class Grub2Evaluator
         foreach (string device in order)
         {
             IFileSystemReader? fs = OpenDevice(device);
+            SubvolumeView? view = null;
+            if (fs is not null)
+            {
+                // Every search mounts the file system, and SUSE's btrfs mount fails when btrfs_subvol/btrfs_subvolid name
+                // no subvolume; search --file then opens the file in the selected subvolume.
+                IFileSystemReader? selected = SelectSubvolume(device, fs, out view, out _);
+                fs = kind == 'f' || selected is null ? selected : fs;
+                view = kind == 'f' ? view : null;
+            }
+
             if (fs is null)
             {
                 continue;
@@ -514,7 +531,7 @@ internal sealed partial class Grub2Evaluator
                 current.Set(variable, device, $"search at {currentFile}:{at.Line}");
             }
 
-            explanation.Add($"{Where(at)}: search {(kind == 'u' ? "--fs-uuid" : kind == 'l' ? "--label" : "--file")} {key}: found on ({device}){(variable is null ? string.Empty : $", {variable}={device}")}");
+            explanation.Add($"{Where(at)}: search {(kind == 'u' ? "--fs-uuid" : kind == 'l' ? "--label" : "--file")} {key}: found on ({device}){(view is null ? string.Empty : $" in {view.Describe()}")}{(variable is null ? string.Empty : $", {variable}={device}")}");
             return 0;
         }
 
@@ -769,7 +786,7 @@ internal sealed partial class Grub2Evaluator
 
     private BootFile? ResolveBootFile(string name, TextPosition at, string what)
     {
-        if (!TryResolve(name, out string device, out string path, out IFileSystemReader? fs))
+        if (!TryResolve(name, out string device, out string path, out IFileSystemReader? fs, out SubvolumeView? view, out string? failure))
         {
             recorder!.Failure = $"{Where(at)}: {what} '{name}' is not a GRUB file name";
             return null;
@@ -777,18 +794,33 @@ internal sealed partial class Grub2Evaluator
 
         if (fs is null)
         {
-            recorder!.Failure = $"{Where(at)}: {what} {name}: device ({device}) has no readable file system";
+            recorder!.Failure = failure is null
+                ? $"{Where(at)}: {what} {name}: device ({device}) has no readable file system"
+                : $"{Where(at)}: {what} ({device}){path} not found: {failure}";
             return null;
         }
 
         FileSystemEntry? entry = fs.Lookup(PathBytes.FromConfigText(path));
         if (entry is null || entry.Type != FileSystemEntryType.Regular)
         {
-            recorder!.Failure = $"{Where(at)}: {what} ({device}){path} not found";
+            recorder!.Failure = $"{Where(at)}: {what} ({device}){path} not found{(view is null ? string.Empty : $" in {view.Describe()}")}";
             return null;
         }
 
-        return new BootFile(DeviceForBootFile(device), path);
+        if (view is null)
+        {
+            return new BootFile(DeviceForBootFile(device), path);
+        }
+
+        if (TopLevelPath(view, entry) is not { } topLevel)
+        {
+            recorder!.Failure = $"{Where(at)}: {what} ({device}){path} is in {view.Describe()}, which has no path from the top level to read it by";
+            return null;
+        }
+
+        string note = $"{Where(at)}: {what} {path} read from {view.Describe()}: ({device}){topLevel} from the top level";
+        recorder!.Notes.Add(note);
+        return new BootFile(DeviceForBootFile(device), topLevel);
     }
 
     /// <summary>GRUB's <c>grub_create_loader_cmdline</c>: single spaces, arguments with a space in double quotes, <c>\</c>, <c>'</c>, <c>"</c> escaped.</summary>

@@ -137,6 +137,7 @@ internal sealed partial class Grub2Evaluator
         string[] savedParameters = parameters;
         string savedFile = currentFile;
         LoadRecord? savedRecorder = recorder;
+        (string? savedSubvol, ulong savedSubvolId) = (btrfsSubvol, btrfsSubvolId);
         var record = new LoadRecord();
         current = entry.Owner.Fork();
         current.Set("chosen", entry.Title, "the entry being booted");
@@ -154,6 +155,10 @@ internal sealed partial class Grub2Evaluator
             parameters = savedParameters;
             currentFile = savedFile;
             recorder = savedRecorder;
+
+            // Entries are evaluated one after another here; in GRUB each is a separate boot, so an entry's
+            // btrfs_subvol must not leak into the next one evaluated.
+            (btrfsSubvol, btrfsSubvolId) = (savedSubvol, savedSubvolId);
         }
 
         if (record.Failure is null && record.Kernel is null && record.Hypervisor is { } hypervisor)
@@ -201,6 +206,14 @@ internal sealed partial class Grub2Evaluator
         {
             current.Set(feature, "y", origin);
             current.Export(feature, origin);
+        }
+
+        if (boot.FileSystem is ISubvolumeFileSystem btrfs && btrfs.SubvolumeId != btrfs.TopLevelSubvolumeId)
+        {
+            // Only a GRUB whose core image set btrfs_relative_path (SUSE's grub2-install does on a btrfs /boot) reads a
+            // configuration inside a subvolume by a path relative to it.
+            current.Set("btrfs_relative_path", "y",
+                $"the configuration was found in btrfs subvolume {btrfs.SubvolumeId}, which only a GRUB with btrfs_relative_path=y reads as /");
         }
     }
 
@@ -465,7 +478,7 @@ internal sealed partial class Grub2Evaluator
             throw Error($"expansion budget exhausted: value of '{name}' is {value.Length} characters (at most {budgets.MaxValueLength})", at);
         }
 
-        current.Set(name, value, $"{currentFile}:{at.Line}");
+        Assign(name, value, $"{currentFile}:{at.Line}");
     }
 
     /// <summary>Expands a word into arguments (execute.c / argv.c): unquoted variables split on whitespace; unquoted empty pieces make no argument.</summary>
@@ -602,7 +615,7 @@ internal sealed partial class Grub2Evaluator
                 && n >= 1 && n <= parameters.Length ? parameters[n - 1] : string.Empty;
         }
 
-        return current.Get(name) ?? string.Empty;
+        return MagicValue(name) ?? current.Get(name) ?? string.Empty;
     }
 
     private string Where(TextPosition at) => $"{currentFile}:{at.Line}:{at.Column}";
@@ -614,7 +627,7 @@ internal sealed partial class Grub2Evaluator
     private string? ReadGrubFile(string name, out string key)
     {
         key = name;
-        if (!TryResolve(name, out string device, out string path, out IFileSystemReader? fs) || fs is null)
+        if (!TryResolve(name, out string device, out string path, out IFileSystemReader? fs, out SubvolumeView? view, out _) || fs is null)
         {
             return null;
         }
@@ -624,6 +637,12 @@ internal sealed partial class Grub2Evaluator
         if (entry is null || entry.Type != FileSystemEntryType.Regular)
         {
             return null;
+        }
+
+        if (view is not null)
+        {
+            key = $"({device}){TopLevelPath(view, entry) ?? path}";
+            explanation.Add($"{currentFile}: {name} is read from {view.Describe()}");
         }
 
         if (entry.Size > boot.Options.MaxConfigBytes)
@@ -649,8 +668,17 @@ internal sealed partial class Grub2Evaluator
 
     /// <summary>Splits a GRUB file name and opens its device's file system.</summary>
     private bool TryResolve(string name, out string device, out string path, out IFileSystemReader? fs)
+        => TryResolve(name, out device, out path, out fs, out _, out _);
+
+    /// <summary>
+    /// Splits a GRUB file name and opens its device's file system as GRUB reads it: on btrfs, in the subvolume the
+    /// btrfs variables select (<paramref name="view"/>, <see langword="null"/> for the top level).
+    /// </summary>
+    private bool TryResolve(string name, out string device, out string path, out IFileSystemReader? fs, out SubvolumeView? view, out string? failure)
     {
         fs = null;
+        view = null;
+        failure = null;
         device = string.Empty;
         path = string.Empty;
         if (!GrubDevicePath.TryParse(name, out GrubDevicePath parsed))
@@ -661,6 +689,11 @@ internal sealed partial class Grub2Evaluator
         device = parsed.Device is { } explicitDevice ? explicitDevice : CurrentRoot();
         path = parsed.Path;
         fs = OpenDevice(device);
+        if (fs is not null)
+        {
+            fs = SelectSubvolume(device, fs, out view, out failure);
+        }
+
         return true;
     }
 

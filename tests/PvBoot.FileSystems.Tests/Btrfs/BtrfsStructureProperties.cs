@@ -11,7 +11,7 @@ public sealed class BtrfsStructureProperties
     [FsCheck.NUnit.Property(MaxTest = 300, QuietOnSuccess = true)]
     public void Parse_AnyBytes_ThrowsOnlyCorruptImage(byte[] data, byte which, ulong logical)
     {
-        int kind = which % 11;
+        int kind = which % 13;
         byte[] bytes = kind switch
         {
             // Structures that are only read from whole blocks get a block-sized buffer with the random bytes in front.
@@ -33,6 +33,8 @@ public sealed class BtrfsStructureProperties
                 case 7: BtrfsRootItem.Parse(bytes, 0, "fuzz"); break;
                 case 8: BtrfsInodeItem.Parse(bytes, 0, "fuzz"); break;
                 case 9: BtrfsDirItem.Parse(bytes, 0, "fuzz"); break;
+                case 11: BtrfsRootRef.Parse(bytes, 0, "fuzz"); break;
+                case 12: BtrfsInodeRef.Parse(bytes, 0, "fuzz"); break;
                 default: BtrfsFileExtentItem.Parse(bytes, 0, "fuzz", 4096); break;
             }
         }

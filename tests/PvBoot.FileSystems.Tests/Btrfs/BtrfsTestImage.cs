@@ -62,7 +62,7 @@ internal sealed class PatchedBlockSource : IBlockSource
 internal static class BtrfsTestImage
 {
     /// <summary>Every committed btrfs image that holds files.</summary>
-    public static readonly string[] Images = ["btrfs-rootdir", "btrfs-xxhash", "btrfs-sha256", "btrfs-blake2", "btrfs-dup-data", "btrfs-subvol", "btrfs-compress"];
+    public static readonly string[] Images = ["btrfs-rootdir", "btrfs-xxhash", "btrfs-sha256", "btrfs-blake2", "btrfs-dup-data", "btrfs-subvol", "btrfs-compress", "btrfs-suse"];
 
     public static FileBlockSource Source(string image) => new(Fixtures.Image(image));
 

@@ -34,6 +34,7 @@ public class PygrubDifferentialTests
         ("btrfs-sha256", "/boot/vmlinuz-6.1.0-test", [], 4),
         ("btrfs-blake2", "/boot/vmlinuz-6.1.0-test", [], 4),
         ("btrfs-dup-data", "/boot/vmlinuz-6.1.0-test", [], 4),
+        ("btrfs-suse", "/@/.snapshots/1/snapshot/boot/vmlinuz-6.4.0-150600.23-default", ["/@/.snapshots/1/snapshot/boot/initrd-6.4.0-150600.23-default"], 4),
         ("fat12-4k-sectors", "/boot/vmlinuz-linux", [], 4),
         ("iso-level2", "/boot/vmlinuz", [], 4),
         ("fat32-esp-gpt", "/vmlinuz-linux", ["/intel-ucode.img", "/initramfs-linux.img"], 4096),
