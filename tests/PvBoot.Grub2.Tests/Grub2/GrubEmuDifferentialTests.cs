@@ -157,33 +157,43 @@ public sealed partial class GrubEmuDifferentialTests
         CompareAll("tricky", config, grubenv: null);
     }
 
-    private static void CompareAll(string name, string config, string? grubenv, bool defaultOnly = false)
+    private static void CompareAll(string name, string config, string? grubenv, bool defaultOnly = false, IReadOnlyCollection<string>? missing = null)
     {
         var h = new Grub2TestHarness("diff-" + name);
         foreach (Match m in BootFilePath().Matches(config))
         {
-            h.File(m.Value, m.Value);
+            if (missing is null || !missing.Contains(m.Value))
+            {
+                h.File(m.Value, m.Value);
+            }
         }
 
-        h.Kernels("1", "2");
+        if (missing is null)
+        {
+            h.Kernels("1", "2");
+        }
 
         // An empty block when the test gives none: both sides read the same file, and grub-emu's save_env finds one.
         grubenv ??= global::PvBoot.Grub2.Grubenv.Signature.PadRight(1024, '#');
         h.File("/boot/grub/grubenv", grubenv);
 
-        BootSelection pv = h.Run(config, EmuOptions);
-        GrubEmuBoot grub = GrubEmu.Boot(config, string.Empty, grubenv);
-        var failures = new List<string>();
-        Compare("default", pv.Chosen, grub, failures);
+        var cases = new List<(string What, BootSelection PvBoot)> { ("default", h.Run(config, EmuOptions)) };
+        var runs = new List<(string Config, string Epilogue, string? Grubenv)> { (config, string.Empty, grubenv) };
         if (!defaultOnly)
         {
-            foreach (BootEntry entry in pv.Menu.Where(e => e.IsBootable))
+            foreach (BootEntry entry in cases[0].PvBoot.Menu.Where(e => e.IsBootable))
             {
-                string path = PathTo(pv, entry);
-                GrubEmuBoot g = GrubEmu.Boot(config, $"set default=\"{path}\"", grubenv);
-                BootSelection p = h.Run(config + $"\nset default=\"{path}\"\n", EmuOptions);
-                Compare($"default={path}", p.Chosen, g, failures);
+                string path = PathTo(cases[0].PvBoot, entry);
+                runs.Add((config, $"set default=\"{path}\"", grubenv));
+                cases.Add(($"default={path}", h.Run(config + $"\nset default=\"{path}\"\n", EmuOptions)));
             }
+        }
+
+        IReadOnlyList<GrubEmuBoot> grub = GrubEmu.BootAll(runs, h.Root);
+        var failures = new List<string>();
+        for (int i = 0; i < cases.Count; i++)
+        {
+            Compare(cases[i].What, cases[i].PvBoot.Chosen, grub[i], failures);
         }
 
         Assert.That(failures, Is.Empty, string.Join("\n", failures));
@@ -204,9 +214,13 @@ public sealed partial class GrubEmuDifferentialTests
 
     private static void Compare(string what, BootEntry? pv, GrubEmuBoot grub, List<string> failures)
     {
-        if (pv is null)
+        if (pv is null || grub.Kernel.Length == 0)
         {
-            failures.Add($"{what}: PvBoot chose nothing, GRUB booted '{grub.Title}'");
+            if (pv is not null || grub.Kernel.Length != 0)
+            {
+                failures.Add($"{what}: PvBoot chose '{pv?.Title}', GRUB booted '{grub.Title}' (GRUB tried {string.Join(", ", grub.Attempts)})");
+            }
+
             return;
         }
 
@@ -220,7 +234,7 @@ public sealed partial class GrubEmuDifferentialTests
         var grubInitrds = grub.Initrds.Select(i => DevicePrefix().Replace(i, string.Empty)).ToList();
         if (pv.Title != grub.Title || pvKernel != grubKernel || pvArgs != grubArgs || !pv.Initrds.Select(i => i.Path).SequenceEqual(grubInitrds))
         {
-            failures.Add($"{what}: PvBoot '{pv.Title}' {pvKernel} [{pvArgs}] {string.Join(' ', pv.Initrds)}; GRUB '{grub.Title}' {grubKernel} [{grubArgs}] {string.Join(' ', grubInitrds)}");
+            failures.Add($"{what}: PvBoot '{pv.Title}' {pvKernel} [{pvArgs}] {string.Join(' ', pv.Initrds)}; GRUB '{grub.Title}' {grubKernel} [{grubArgs}] {string.Join(' ', grubInitrds)} (GRUB tried {string.Join(", ", grub.Attempts)})");
         }
     }
 
