@@ -33,7 +33,8 @@ internal sealed record GrubEmuBoot(
 /// kernel but has no <c>initrd</c> line also returns (nothing here can start a kernel): it is the entry GRUB boots,
 /// since the real <c>linux</c> command leaves a loader that <c>normal/menu.c</c> starts once the entry's commands end.
 /// The run stops as soon as the outcome is known (halt, the next fallback line after a loaded kernel, or the failure
-/// line), so no menu is ever waited on. The emulator's <c>$prefix</c> is the directory holding the configuration, so a
+/// line), so no menu is ever waited on; where an entry printed an error, GRUB waits for a key ("Press any key to
+/// continue...", up to 10 s) and the harness sends one on the emulator's console input. The emulator's <c>$prefix</c> is the directory holding the configuration, so a
 /// <c>grubenv</c> placed there is what <c>load_env</c> reads.
 /// </summary>
 internal static partial class GrubEmu
@@ -41,6 +42,8 @@ internal static partial class GrubEmu
     public const string Program = "/usr/bin/grub-emu";
 
     private const string FailureLine = "Failed to boot both default and fallback entries.";
+
+    private const string KeyPrompt = "Press any key to continue...";
 
     private const int TimeoutMilliseconds = 30_000;
 
@@ -51,7 +54,8 @@ internal static partial class GrubEmu
     /// <summary>Runs several configurations at once (fallback runs mostly sleep in GRUB's 2.5 s error delay).</summary>
     public static IReadOnlyList<GrubEmuBoot> BootAll(IReadOnlyList<(string Config, string Epilogue, string? Grubenv)> runs, string guestRoot)
     {
-        var tasks = runs.Select(r => Task.Run(() => Run(r.Config, r.Epilogue, r.Grubenv, guestRoot))).ToArray();
+        // Dedicated threads: each run blocks on the emulator's output, which would starve the thread pool.
+        var tasks = runs.Select(r => Task.Factory.StartNew(() => Run(r.Config, r.Epilogue, r.Grubenv, guestRoot), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         Task.WaitAll(tasks);
         return [.. tasks.Select(t => t.Result)];
     }
@@ -106,13 +110,13 @@ internal static partial class GrubEmu
         }
 
         using var process = Process.Start(start)!;
-        process.StandardInput.Close();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         var raw = new MemoryStream();
         Stream stdout = process.StandardOutput.BaseStream;
         byte[] buffer = new byte[16384];
         var clock = Stopwatch.StartNew();
         bool killed = false;
+        int answered = 0;
         while (true)
         {
             Task<int> read = stdout.ReadAsync(buffer).AsTask();
@@ -129,11 +133,27 @@ internal static partial class GrubEmu
             }
 
             raw.Write(buffer, 0, read.Result);
-            if (Parse(Clean(raw.ToArray()), crashed: false).Decided)
+            string text = Clean(raw.ToArray());
+            if (Parse(text, crashed: false).Decided)
             {
                 process.Kill(entireProcessTree: true);
                 killed = true;
                 break;
+            }
+
+            // An entry that printed an error makes GRUB wait up to 10 s for a key before it goes on: press one.
+            int prompts = CountOf(text, KeyPrompt);
+            for (; answered < prompts; answered++)
+            {
+                try
+                {
+                    process.StandardInput.Write(' ');
+                    process.StandardInput.Flush();
+                }
+                catch (IOException)
+                {
+                    // The emulator ended meanwhile; its output says how.
+                }
             }
         }
 
@@ -143,6 +163,17 @@ internal static partial class GrubEmu
         // grub-emu 2.06 dereferences a null entry (SIGSEGV) when a fallback number is past the end of the menu.
         bool crashed = !killed && process.ExitCode is 139 or -11 or 128 + 11;
         return Parse(Clean(raw.ToArray()), crashed).Boot;
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static string Clean(byte[] output) =>
