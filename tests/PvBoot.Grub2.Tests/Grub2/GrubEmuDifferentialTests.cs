@@ -196,7 +196,8 @@ public sealed partial class GrubEmuDifferentialTests
 
     /// <summary>
     /// The menu the fallback cases share: entries 0 and 1 name kernels missing from the image, entry 2 is a submenu whose
-    /// own default is its entry 1, entry 3 boots with an initrd, entry 4 without one.
+    /// own default is its entry 1, entry 3 boots with an initrd, entry 4 without one, entry 5 only chainloads (grub-emu
+    /// has no <c>chainloader</c>, nor has GRUB's Xen platform, so it fails there as it does in a PV guest).
     /// </summary>
     private const string FallbackMenu = """
         menuentry 'A' --id ida { linux /boot/vmlinuz-missing a; initrd /boot/initrd.img-1; }
@@ -208,19 +209,24 @@ public sealed partial class GrubEmuDifferentialTests
         }
         menuentry 'C' --id idc { linux /boot/vmlinuz-1 c; initrd /boot/initrd.img-1; }
         menuentry 'D' --id idd { linux /boot/vmlinuz-2 d; }
+        menuentry 'Chain' --id idchain { chainloader +1; }
         """;
 
     private static readonly string[] FallbackMissing = ["/boot/vmlinuz-missing", "/boot/vmlinuz-gone"];
 
+    /// <summary>
+    /// Fallback values: numbers, lists, blanks, text glued to numbers, bases, and ids/titles (Debian's GRUB 2.06 is the
+    /// upstream flavour, where a non-number ends the list; the Red Hat flavour's id/title fallback has no emulator here).
+    /// </summary>
     private static readonly string[] FallbackValues =
     [
         "3", "4", "2", "1 3", "1 4 3", "1 2", "1\t3", " 1  3 ", "0 3", "1 1 3", "", "1", "3x", "1x 3", "1 x 3", "0x3", "0X3",
-        "0x 3", "0x", "03", "-1 3", "4294967299", "idc", "C", "1 idc",
+        "0x 3", "0x", "03", "-1 3", "4294967299", "idc", "C", "1 idc", "5 3", "5",
     ];
 
-    private static readonly string[] FallbackDefaults = ["ida", "Sub>S0", "idsub>1", "bogus"];
+    private static readonly string[] FallbackDefaults = ["ida", "Sub>S0", "idsub>1", "bogus", "idchain", "5"];
 
-    private static readonly string[] PastTheEndValues = ["9", "08 3", "010 3", "1 5"];
+    private static readonly string[] PastTheEndValues = ["9", "08 3", "010 3", "1 6"];
 
     /// <summary>
     /// Every fallback configuration runs in grub-emu at once, the first time a case needs one: GRUB waits 2.5 s before each
