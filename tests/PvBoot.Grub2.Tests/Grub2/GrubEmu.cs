@@ -14,6 +14,7 @@ internal sealed record GrubEmuBoot(
     string Kernel,
     IReadOnlyList<string> Arguments,
     IReadOnlyList<string> Initrds,
+    IReadOnlyList<string> MissingInitrds,
     IReadOnlyList<string> Attempts,
     bool Crashed,
     string Output);
@@ -25,7 +26,9 @@ internal sealed record GrubEmuBoot(
 /// <item><c>linux FILE ARGS…</c> checks with GRUB's own <c>test -f</c> whether FILE (device prefix removed) exists in
 /// the guest tree; if so it prints the file and every argument and marks the kernel loaded, otherwise it prints the
 /// file as missing and loads nothing, as the real command fails with "file not found".</item>
-/// <item><c>initrd FILES…</c> prints its files and, when a kernel was loaded, halts the emulator: the entry boots.</item>
+/// <item><c>initrd FILES…</c> prints its files if all exist (one missing file fails the whole command, as
+/// <c>grub_initrd_init</c> does, and is printed as missing) and, when a kernel was loaded, halts the emulator: the entry
+/// boots, since a failed <c>initrd</c> leaves the kernel's loader in place (<c>loader/i386/xen.c</c>, <c>linux.c</c>).</item>
 /// </list>
 /// An entry that returns without booting is what GRUB's <c>normal/menu.c</c> treats as a failed boot: it prints
 /// "Falling back to `T'", waits 2.5 s and runs the next <c>fallback</c> entry, or prints "Failed to boot both default
@@ -79,7 +82,15 @@ internal static partial class GrubEmu
             }
             function linux16 { linux "$@"; }
             function initrd {
-              while [ "$#" != 0 ]; do echo "PVB-INITRD [$1]"; shift; done; echo PVB-IEND
+              set pvb_initrds=1
+              for pvb_each in "$@"; do
+                regexp --set=2:pvb_file '^(\([^)]*\))?(.*)$' "$pvb_each"
+                if [ ! -f "(host){{guestRoot}}$pvb_file" ]; then set pvb_initrds=0; echo "PVB-NOINITRD [$pvb_each]"; fi
+              done
+              if [ "$pvb_initrds" = 1 ]; then
+                while [ "$#" != 0 ]; do echo "PVB-INITRD [$1]"; shift; done
+              fi
+              echo PVB-IEND
               if [ "$pvb_kernel" = 1 ]; then halt; fi
             }
             function initrd16 { initrd "$@"; }
@@ -186,6 +197,7 @@ internal static partial class GrubEmu
         string title = string.Empty, current = string.Empty, kernel = string.Empty;
         var arguments = new List<string>();
         var initrds = new List<string>();
+        var missingInitrds = new List<string>();
         bool booted = false, decided = false;
         foreach (string line in output.Split('\n'))
         {
@@ -217,6 +229,7 @@ internal static partial class GrubEmu
                 kernel = k;
                 arguments.Clear();
                 initrds.Clear();
+                missingInitrds.Clear();
             }
             else if (booted && Value(line, "PVB-ARG") is { } a)
             {
@@ -226,9 +239,13 @@ internal static partial class GrubEmu
             {
                 initrds.Add(i);
             }
+            else if (booted && Value(line, "PVB-NOINITRD") is { } missing)
+            {
+                missingInitrds.Add(missing);
+            }
         }
 
-        return (new GrubEmuBoot(title, kernel, arguments, initrds, attempts, crashed, output), decided);
+        return (new GrubEmuBoot(title, kernel, arguments, initrds, missingInitrds, attempts, crashed, output), decided);
     }
 
     private static string? Value(string line, string tag) =>

@@ -299,6 +299,35 @@ public sealed partial class GrubEmuDifferentialTests
         Assert.That(pv.Explanation, Has.Some.Contains("past the last top-level entry"));
     }
 
+    /// <summary>
+    /// A default entry whose initrd is missing. GRUB's <c>initrd</c> then fails as a whole but leaves the kernel's loader
+    /// in place (<c>loader/i386/xen.c</c> and <c>linux.c</c> only return the error), so after its error prompt GRUB boots
+    /// the kernel with no initrd and never reaches <c>fallback</c>. PvBoot departs from that on purpose: the behavioural
+    /// spec (boot-config-semantics §2.9, §3.4) counts a missing initrd as an entry that cannot boot, because a
+    /// distribution kernel started without its initrd cannot mount its root file system, so PvBoot moves on to the
+    /// fallback entry and explains why. Both halves are asserted, so a change on either side shows up here.
+    /// </summary>
+    [Test]
+    public void MissingInitrd_GrubBootsTheKernelAlone_PvBootAppliesFallback()
+    {
+        const string config = """
+            set default=0
+            set fallback=1
+            menuentry 'A' { linux /boot/vmlinuz-1 a; initrd /boot/initrd.img-1 /boot/initrd-missing.img; }
+            menuentry 'B' { linux /boot/vmlinuz-2 b; initrd /boot/initrd.img-2; }
+            """;
+        var h = new Grub2TestHarness("missing-initrd").Kernels("1", "2");
+        GrubEmuBoot grub = GrubEmu.Boot(config, string.Empty, null, h.Root);
+        Assert.That(grub.Title, Is.EqualTo("A"), grub.Output);
+        Assert.That(grub.Initrds, Is.Empty);
+        Assert.That(grub.MissingInitrds, Is.EqualTo(new[] { "/boot/initrd-missing.img" }));
+        Assert.That(grub.Attempts, Is.EqualTo(new[] { "A" }));
+
+        BootSelection pv = h.Run(config, EmuOptions);
+        Assert.That(pv.Chosen?.Title, Is.EqualTo("B"), string.Join("\n", pv.Explanation));
+        Assert.That(pv.Explanation, Has.Some.Contains("'A' cannot boot").And.Contains("initrd-missing.img not found"));
+    }
+
     [TestCase("debian-no-submenu", "6.1.0-18-amd64", "1")]
     [TestCase("debian-no-initrd", "6.1.0-18-amd64", "1")]
     public void GeneratedDefaultKernelMissing_FallbackMatchesGrubEmu(string name, string removed, string fallback)
