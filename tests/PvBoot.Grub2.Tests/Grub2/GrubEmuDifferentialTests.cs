@@ -197,7 +197,9 @@ public sealed partial class GrubEmuDifferentialTests
     /// <summary>
     /// The menu the fallback cases share: entries 0 and 1 name kernels missing from the image, entry 2 is a submenu whose
     /// own default is its entry 1, entry 3 boots with an initrd, entry 4 without one, entry 5 only chainloads (grub-emu
-    /// has no <c>chainloader</c>, nor has GRUB's Xen platform, so it fails there as it does in a PV guest).
+    /// has no <c>chainloader</c>, nor has GRUB's Xen platform, so it fails there as it does in a PV guest), entry 6 is a
+    /// hypervisor <c>multiboot</c> + <c>module</c> entry (no such commands in grub-emu; on GRUB's Xen platform
+    /// <c>multiboot</c> loads its file as a PV kernel, which a hypervisor image is not), so it fails as well.
     /// </summary>
     private const string FallbackMenu = """
         menuentry 'A' --id ida { linux /boot/vmlinuz-missing a; initrd /boot/initrd.img-1; }
@@ -210,6 +212,7 @@ public sealed partial class GrubEmuDifferentialTests
         menuentry 'C' --id idc { linux /boot/vmlinuz-1 c; initrd /boot/initrd.img-1; }
         menuentry 'D' --id idd { linux /boot/vmlinuz-2 d; }
         menuentry 'Chain' --id idchain { chainloader +1; }
+        menuentry 'Xen' --id idxen { multiboot /boot/vmlinuz-1 dom0_mem=1G; module /boot/vmlinuz-2 root=/dev/xvda1; module /boot/initrd.img-1; }
         """;
 
     private static readonly string[] FallbackMissing = ["/boot/vmlinuz-missing", "/boot/vmlinuz-gone"];
@@ -221,12 +224,12 @@ public sealed partial class GrubEmuDifferentialTests
     private static readonly string[] FallbackValues =
     [
         "3", "4", "2", "1 3", "1 4 3", "1 2", "1\t3", " 1  3 ", "0 3", "1 1 3", "", "1", "3x", "1x 3", "1 x 3", "0x3", "0X3",
-        "0x 3", "0x", "03", "-1 3", "4294967299", "idc", "C", "1 idc", "5 3", "5",
+        "0x 3", "0x", "03", "-1 3", "4294967299", "idc", "C", "1 idc", "5 3", "5", "6 5 4",
     ];
 
-    private static readonly string[] FallbackDefaults = ["ida", "Sub>S0", "idsub>1", "bogus", "idchain", "5"];
+    private static readonly string[] FallbackDefaults = ["ida", "Sub>S0", "idsub>1", "bogus", "idchain", "5", "idxen", "Xen"];
 
-    private static readonly string[] PastTheEndValues = ["9", "08 3", "010 3", "1 6"];
+    private static readonly string[] PastTheEndValues = ["9", "08 3", "010 3", "1 7"];
 
     /// <summary>
     /// Every fallback configuration runs in grub-emu at once, the first time a case needs one: GRUB waits 2.5 s before each
@@ -269,6 +272,17 @@ public sealed partial class GrubEmuDifferentialTests
         var failures = new List<string>();
         Compare("default", pv.Chosen, grub, failures);
         Assert.That(grub.Attempts, Is.Not.Empty, grub.Output);
+
+        // The entry both tried first: PvBoot names the default it gave up on, GRUB printed "Booting `T'" for it.
+        string? gaveUp = pv.Explanation.FirstOrDefault(l => l.Contains("' cannot boot: ", StringComparison.Ordinal));
+        if (gaveUp is not null)
+        {
+            Assert.That(gaveUp, Does.StartWith($"'{grub.Attempts[0]}' cannot boot: "), grub.Output);
+        }
+        else
+        {
+            Assert.That(grub.Title, Is.EqualTo(grub.Attempts[^1]), "GRUB fell back where PvBoot did not:\n" + grub.Output);
+        }
         Assert.That(failures, Is.Empty, string.Join("\n", failures.Append("PvBoot: " + string.Join(" | ", pv.Explanation))));
     }
 
