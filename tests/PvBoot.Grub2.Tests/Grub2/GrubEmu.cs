@@ -37,8 +37,8 @@ internal sealed record GrubEmuBoot(
 /// since the real <c>linux</c> command leaves a loader that <c>normal/menu.c</c> starts once the entry's commands end.
 /// The run stops as soon as the outcome is known (halt, the next fallback line after a loaded kernel, or the failure
 /// line), so no menu is ever waited on; where an entry printed an error, GRUB waits for a key ("Press any key to
-/// continue...", up to 10 s) and the harness sends one on the emulator's console input. The emulator's <c>$prefix</c> is the directory holding the configuration, so a
-/// <c>grubenv</c> placed there is what <c>load_env</c> reads.
+/// continue...", up to 10 s) and the harness sends one on the emulator's console input. The emulator's <c>$prefix</c>
+/// is the directory holding the configuration, so a <c>grubenv</c> placed there is what <c>load_env</c> reads.
 /// </summary>
 internal static partial class GrubEmu
 {
@@ -172,7 +172,7 @@ internal static partial class GrubEmu
         _ = stderr.Result;
 
         // grub-emu 2.06 dereferences a null entry (SIGSEGV) when a fallback number is past the end of the menu.
-        bool crashed = !killed && process.ExitCode is 139 or -11 or 128 + 11;
+        bool crashed = !killed && process.ExitCode is 128 + 11 or -11;
         return Parse(Clean(raw.ToArray()), crashed).Boot;
     }
 
