@@ -38,12 +38,16 @@ if [ -n "${STUB_SEPARATE_BOOT:-}" ]; then echo "${1#/boot}"; else echo "$1"; fi
 REL
 chmod +x "$stubs/grub-probe" "$stubs/grub-mkrelpath"
 
-generate() ( # NAME KERNEL-VERSIONS... ; environment: GRUB_* and STUB_* (a subshell, so nothing leaks between calls)
+generate() ( # NAME KERNEL-VERSIONS... ; environment: GRUB_* and STUB_* (a subshell, so nothing leaks between calls);
+             # STUB_NO_INITRD lists versions that get no initrd.img (10_linux then writes an entry without an initrd line)
   name=$1; shift
   rm -rf /boot/* && mkdir -p /boot/grub
   for v in "$@"; do
     printf 'kernel %s\n' "$v" >"/boot/vmlinuz-$v"
-    printf 'initrd %s\n' "$v" >"/boot/initrd.img-$v"
+    case " ${STUB_NO_INITRD:-} " in
+      *" $v "*) ;;
+      *) printf 'initrd %s\n' "$v" >"/boot/initrd.img-$v";;
+    esac
     touch -d "2024-01-0${#v} 00:00:00" "/boot/vmlinuz-$v"
   done
   export grub_probe="$stubs/grub-probe" grub_mkrelpath="$stubs/grub-mkrelpath" pkgdatadir=/usr/share/grub
@@ -105,5 +109,6 @@ generate_xen() ( # NAME KERNEL-VERSIONS... ; environment: XEN_HEADER=mb2|none, G
 XEN_HEADER=mb2 GRUB_TIMEOUT=5 GRUB_DISABLE_RECOVERY=true GRUB_CMDLINE_LINUX_DEFAULT=quiet GRUB_CMDLINE_LINUX="" GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=1024M,max:1024M" GRUB_CMDLINE_XEN="" generate_xen debian-xen-multiboot2 6.1.0-18-amd64
 XEN_HEADER=none GRUB_TIMEOUT=5 GRUB_DISABLE_RECOVERY=true GRUB_CMDLINE_LINUX_DEFAULT=quiet GRUB_CMDLINE_LINUX="console=hvc0" GRUB_CMDLINE_XEN_DEFAULT="" GRUB_CMDLINE_XEN="loglvl=all" generate_xen debian-xen-multiboot 6.1.0-18-amd64
 
+GRUB_DISTRIBUTOR=Debian GRUB_DEFAULT=0 GRUB_TIMEOUT=5 STUB_NO_INITRD=6.1.0-18-amd64 GRUB_CMDLINE_LINUX_DEFAULT=quiet GRUB_CMDLINE_LINUX="console=hvc0" generate debian-no-initrd 6.1.0-13-amd64 6.1.0-18-amd64
 umount /boot
 rm -rf "$stubs"

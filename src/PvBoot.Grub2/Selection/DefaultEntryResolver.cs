@@ -97,10 +97,24 @@ internal sealed class DefaultEntryResolver
         }
     }
 
-    /// <summary>C's <c>strtoul(value, &amp;tail, 0)</c> as GRUB's <c>grub_strtoul</c>: returns false when no digit is found or the value overflows.</summary>
-    public static bool TryParseLeadingNumber(string value, out ulong number, out int tail)
+    /// <summary>
+    /// GRUB's <c>grub_strtoul(value, &amp;tail, 0)</c>: blanks skipped, a lowercase <c>0x</c> prefix selects base 16 (and
+    /// is consumed even when no hex digit follows), a <c>0</c> followed by an octal digit selects base 8, anything else
+    /// base 10 (so <c>08</c> is eight and <c>0X3</c> is zero followed by text). Returns false when no digit is found or the
+    /// value overflows; <paramref name="tail"/> is where parsing stopped.
+    /// </summary>
+    public static bool TryParseLeadingNumber(string value, out ulong number, out int tail) =>
+        TryParseLeadingNumber(value, out number, out tail, out _);
+
+    /// <inheritdoc cref="TryParseLeadingNumber(string, out ulong, out int)"/>
+    /// <param name="value">The text.</param>
+    /// <param name="number">The number read.</param>
+    /// <param name="tail">Where parsing stopped.</param>
+    /// <param name="overflow">True when the digits overflow 64 bits (GRUB's out-of-range error, not a bad number).</param>
+    public static bool TryParseLeadingNumber(string value, out ulong number, out int tail, out bool overflow)
     {
         number = 0;
+        overflow = false;
         int i = 0;
         while (i < value.Length && value[i] is ' ' or '\t' or '\n' or '\r' or '\f' or '\v')
         {
@@ -108,12 +122,12 @@ internal sealed class DefaultEntryResolver
         }
 
         uint radix = 10;
-        if (i + 2 < value.Length && value[i] == '0' && value[i + 1] is 'x' or 'X' && Uri.IsHexDigit(value[i + 2]))
+        if (i + 1 < value.Length && value[i] == '0' && value[i + 1] == 'x')
         {
             radix = 16;
             i += 2;
         }
-        else if (i < value.Length && value[i] == '0')
+        else if (i + 1 < value.Length && value[i] == '0' && value[i + 1] is >= '0' and <= '7')
         {
             radix = 8;
         }
@@ -137,6 +151,7 @@ internal sealed class DefaultEntryResolver
             {
                 tail = i;
                 number = 0;
+                overflow = true;
                 return false;
             }
 
@@ -149,7 +164,7 @@ internal sealed class DefaultEntryResolver
 
     private static int MatchUpstream(IReadOnlyList<(string Title, string Id)> menu, string value, out string how)
     {
-        if (TryParseLeadingNumber(value, out ulong number, out int tail))
+        if (TryParseLeadingNumber(value, out ulong number, out int tail, out bool overflow))
         {
             int index = unchecked((int)number);
             how = tail < value.Length
@@ -158,7 +173,7 @@ internal sealed class DefaultEntryResolver
             return index < 0 ? -1 : index;
         }
 
-        if (tail > 0 && tail <= value.Length && value[..tail].Any(char.IsAsciiDigit))
+        if (overflow)
         {
             how = $"'{value}' overflows GRUB's number parser";
             return -1;

@@ -172,27 +172,51 @@ internal sealed class Grub2MenuSelector
             return null;
         }
 
-        int attempts = 0;
-        foreach (string element in fallback.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        // Upstream's get_and_remove_first_entry_number: strtoul from the start of the value, then the value becomes the
+        // text after the number with blanks skipped; a value that does not start with a number ends the list, so text glued
+        // to a number ("1x 3") ends it after that number. The Red Hat flavour takes blank-separated ids, titles or numbers.
+        string rest = fallback;
+        for (int attempts = 0; attempts < 64; attempts++)
         {
-            if (++attempts > 64)
-            {
-                break;
-            }
-
+            string element;
             int index;
             if (resolver.Flavour == Grub2Flavour.Upstream)
             {
-                if (!DefaultEntryResolver.TryParseLeadingNumber(element, out ulong number, out _) || number >= (ulong)top.Menu.Count)
+                if (!DefaultEntryResolver.TryParseLeadingNumber(rest, out ulong number, out int tail))
                 {
-                    evaluator.Explanation.Add($"fallback element '{element}' is not an entry number of the top-level menu; the list ends");
+                    if (rest.Length > 0)
+                    {
+                        evaluator.Explanation.Add($"fallback value '{rest}' does not start with a number; the list ends");
+                    }
+
+                    break;
+                }
+
+                element = rest[..tail].Trim();
+                rest = rest[tail..].TrimStart(' ', '\t', '\n', '\r', '\f', '\v');
+                index = unchecked((int)number);
+                if (index < 0)
+                {
+                    evaluator.Explanation.Add($"fallback '{element}' is a negative entry number; the list ends");
                     return null;
                 }
 
-                index = (int)number;
+                if (index >= top.Menu.Count)
+                {
+                    evaluator.Explanation.Add($"fallback '{element}' is past the last top-level entry ({top.Menu.Count - 1}): GRUB 2.06 runs no entry there (grub-emu crashes); the list ends");
+                    return null;
+                }
             }
             else
             {
+                string[] elements = rest.Split([' ', '\t'], 2, StringSplitOptions.RemoveEmptyEntries);
+                if (elements.Length == 0)
+                {
+                    break;
+                }
+
+                element = elements[0];
+                rest = elements.Length > 1 ? elements[1] : string.Empty;
                 index = resolver.Match([.. top.Menu.Select(m => (m.Title, m.Id))], element, out _);
                 if (index < 0)
                 {

@@ -107,6 +107,76 @@ public sealed class Grub2SelectionTests
         Assert.That(s.Menu[3].NotBootableReason, Does.EndWith("(hd0,msdos1)/boot/vmlinuz-missing not found"));
     }
 
+    /// <summary>Ten top-level entries: 0 and 1 name a missing kernel, every other one boots.</summary>
+    private static BootSelection RunFallback(string defaultValue, string fallback)
+    {
+        var h = new Grub2TestHarness("fallback-number").Kernels("2");
+        var config = new System.Text.StringBuilder($"set default=\"{defaultValue}\"\nset fallback=\"{fallback}\"\n");
+        config.Append("menuentry 'e0' { linux /boot/vmlinuz-missing; initrd /boot/initrd.img-2; }\n");
+        config.Append("menuentry 'e1' { linux /boot/vmlinuz-gone; initrd /boot/initrd.img-2; }\n");
+        for (int i = 2; i < 10; i++)
+        {
+            config.Append($"menuentry 'e{i}' {{ linux /boot/vmlinuz-2 n={i}; initrd /boot/initrd.img-2; }}\n");
+        }
+
+        return h.Run(config.ToString());
+    }
+
+    [Test]
+    public void Fallback_TextGluedToANumber_EndsTheListAfterThatNumber()
+    {
+        // grub_strtoul("1x 3") stops at 'x'; the value becomes "x 3", which is no number: the list ends after entry 1.
+        BootSelection s = RunFallback("0", "1x 3");
+        Assert.That(s.Chosen, Is.Null, string.Join("\n", s.Explanation));
+        Assert.That(s.Explanation, Has.Some.Contains("fallback '1' -> 'e1' cannot boot either"));
+        Assert.That(s.Explanation, Has.Some.Contains("fallback value 'x 3' does not start with a number"));
+        Assert.That(RunFallback("0", "1 3").Chosen?.Title, Is.EqualTo("e3"));
+    }
+
+    [Test]
+    public void Fallback_UppercaseX_IsNotAHexPrefix()
+    {
+        // Only a lowercase "0x" selects base 16: "0X3" is 0 (entry 0 again), then "X3" ends the list.
+        BootSelection s = RunFallback("0", "0X3");
+        Assert.That(s.Chosen, Is.Null, string.Join("\n", s.Explanation));
+        Assert.That(s.Explanation, Has.Some.Contains("fallback '0' -> 'e0' cannot boot either"));
+        Assert.That(RunFallback("0", "0x3").Chosen?.Title, Is.EqualTo("e3"));
+    }
+
+    [Test]
+    public void Fallback_HexPrefixWithoutDigits_EndsTheList()
+    {
+        // "0x" is consumed as the prefix and no hex digit follows: GRUB's "unrecognized number", not 0.
+        BootSelection s = RunFallback("0", "0x 3");
+        Assert.That(s.Chosen, Is.Null, string.Join("\n", s.Explanation));
+        Assert.That(s.Explanation, Has.None.Contains("fallback '0'"));
+    }
+
+    [Test]
+    public void Fallback_And_Default_ZeroThenNonOctalDigit_IsDecimal()
+    {
+        // A leading 0 selects base 8 only when an octal digit follows: "08" is eight, "010" is eight too.
+        Assert.That(RunFallback("0", "08 3").Chosen?.Title, Is.EqualTo("e8"));
+        Assert.That(RunFallback("0", "010 3").Chosen?.Title, Is.EqualTo("e8"));
+        Assert.That(RunFallback("09", string.Empty).Chosen?.Title, Is.EqualTo("e9"));
+        Assert.That(RunFallback("0X3", "5").Chosen?.Title, Is.EqualTo("e5"));
+    }
+
+    [Test]
+    public void Fallback_PastTheLastEntry_EndsTheList()
+    {
+        BootSelection s = RunFallback("0", "1 10 3");
+        Assert.That(s.Chosen, Is.Null, string.Join("\n", s.Explanation));
+        Assert.That(s.Explanation, Has.Some.Contains("fallback '10' is past the last top-level entry (9)"));
+    }
+
+    [Test]
+    public void Fallback_NumberWrapsToInt_AsGrubCastsIt()
+    {
+        // GRUB stores the unsigned long in an int: 2^32 + 4 is entry 4.
+        Assert.That(RunFallback("0", "4294967300").Chosen?.Title, Is.EqualTo("e4"));
+    }
+
     [Test]
     public void NextEntry_BeatsSavedEntry_AndTheExplanationSaysItIsOneShot()
     {

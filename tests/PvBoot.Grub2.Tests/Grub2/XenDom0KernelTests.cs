@@ -105,7 +105,7 @@ public sealed class XenDom0KernelTests
         foreach (BootEntry entry in xenEntries)
         {
             string path = string.Join('>', PathIndexes(menu, entry));
-            GrubEmuBoot grub = GrubEmu.Boot(config, $"set default=\"{path}\"", prelude: EmuXenPrelude);
+            GrubEmuBoot grub = GrubEmu.Boot(config, $"set default=\"{path}\"", null, h.Root, EmuXenPrelude);
             List<(string File, List<string> Arguments)> modules = Modules(grub.Output);
             BootEntry pv = h.Run(config + $"\nset default=\"{path}\"\n", XenOn).Chosen!;
             if (modules.Count != 2)
