@@ -26,6 +26,7 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
     private byte[]? dataWindow;
     private long dataWindowStart;
     private int dataWindowLength;
+    private int dataWindowLimit;
 
     protected FileSystemReaderBase(IBlockSource source, FileSystemBudgets budgets)
     {
@@ -177,15 +178,16 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
     }
 
     /// <summary>
-    /// Reads file data at <paramref name="diskOffset"/> of <see cref="Source"/>, after checking the range. A small read
-    /// fills a read-ahead window and later reads inside it are copied from memory: a fragmented file's pieces usually
-    /// lie close together (interleaved with another file's), so one large read serves many of them.
+    /// Reads file data at <paramref name="diskOffset"/> of <see cref="Source"/>, after checking the range. During
+    /// <see cref="CopyTo"/>, a small read fills a read-ahead window (up to 1 MiB, no larger than the file) and later
+    /// reads inside it are copied from memory: a fragmented file's pieces usually lie close together (interleaved with
+    /// another file's), so one large read serves many of them. Other reads (a configuration file) go straight through.
     /// </summary>
     /// <exception cref="CorruptImageException">The range is outside the source.</exception>
     protected void ReadData(long diskOffset, Span<byte> destination, string structure, string field)
     {
         Source.CheckRange(diskOffset, destination.Length, structure, field);
-        if (destination.Length >= SmallDataRead)
+        if (destination.Length >= SmallDataRead || destination.Length >= dataWindowLimit)
         {
             Source.ReadExactly(diskOffset, destination);
             return;
@@ -194,7 +196,7 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
         if (dataWindow is null || diskOffset < dataWindowStart || diskOffset + destination.Length > dataWindowStart + dataWindowLength)
         {
             dataWindow ??= new byte[DataWindowBytes];
-            dataWindowLength = (int)Math.Min(DataWindowBytes, Source.Length - diskOffset);
+            dataWindowLength = (int)Math.Min(dataWindowLimit, Source.Length - diskOffset);
             dataWindowStart = diskOffset;
             Source.ReadExactly(diskOffset, dataWindow.AsSpan(0, dataWindowLength));
         }
@@ -216,6 +218,7 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
         }
 
         byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyChunkBytes);
+        dataWindowLimit = (int)Math.Clamp(file.Size, SmallDataRead, DataWindowBytes);
         try
         {
             for (long offset = 0; offset < file.Size;)
@@ -229,6 +232,8 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
         }
         finally
         {
+            dataWindowLimit = 0;
+            dataWindowLength = 0;
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
