@@ -25,7 +25,7 @@ extract() { # IMAGE NAME
 
 time_pair() { # NAME CMD_A CMD_B
   # Each run starts with the previous outputs gone and written back, so neither side pays for the other's dirty pages.
-  hyperfine --style basic --warmup 2 --runs 10 --prepare "sh -c 'rm -f $results/out/boot_* $results/cp/*; sync'" \
+  hyperfine -N --style basic --warmup 3 --runs 20 --prepare "sh -c 'rm -f $results/out/boot_* $results/cp/*; sync'" \
     --export-json "$results/$1.json" -n A "$2" -n B "$3" >/dev/null
 }
 
@@ -59,7 +59,7 @@ done
 time_pair "pygrub-extract-typical" "$reference --quiet --output-directory=$results/out $images/typical.img" \
   "cp $results/files-typical/kernel $results/files-typical/initrd $results/cp/"
 
-echo "PvBoot $("$pvboot" --version 2>/dev/null || echo "$pvboot") vs Xen pygrub 4.17 and cp; medians of 10 runs"
+echo "PvBoot $("$pvboot" --version 2>/dev/null || echo "$pvboot") vs Xen pygrub 4.17 and cp; medians of 20 runs"
 report parse-typical "pvboot -n" "pygrub -n" 0.1
 report parse-gpt "pvboot -n" "pygrub -n" 0.1
 report parse-typical-no-depriv "pvboot -n --no-depriv" "pygrub -n" 0.1
