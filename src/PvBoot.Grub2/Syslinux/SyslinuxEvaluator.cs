@@ -548,21 +548,7 @@ internal sealed class SyslinuxEvaluator
             warnings.Add($"{label.Span.In(label.File)}: IPAPPEND/SYSAPPEND {DisplayText.Escape(flags)} adds network options when PXE-booted; nothing is added here");
         }
 
-        return new BootEntry
-        {
-            Title = label.MenuLabel is null ? label.Name : label.MenuLabel.Replace("^", string.Empty, StringComparison.Ordinal),
-            Id = label.Name,
-            SubmenuPath = label.SubmenuPath,
-            Index = label.Index,
-            FlatIndex = label.PygrubIndex,
-            Kernel = kernel,
-            Initrds = initrds,
-            InitrdAlignment = SyslinuxInitrdAlignment,
-            Arguments = commandLine,
-            NotBootableReason = reason,
-            Location = label.Span.In(label.File),
-            Lines = label.Lines,
-        };
+        return MakeEntry(label, kernel, initrds, commandLine, reason);
     }
 
     private static bool IsMboot(SyslinuxLabel label, string kernelName)
@@ -630,22 +616,25 @@ internal sealed class SyslinuxEvaluator
                 (parts.Count > 3 ? $"; {parts.Count - 3} further module(s) are not used" : string.Empty);
         }
 
-        return new BootEntry
-        {
-            Title = label.MenuLabel is null ? label.Name : label.MenuLabel.Replace("^", string.Empty, StringComparison.Ordinal),
-            Id = label.Name,
-            SubmenuPath = label.SubmenuPath,
-            Index = label.Index,
-            FlatIndex = label.PygrubIndex,
-            Kernel = kernel,
-            Initrds = initrds,
-            InitrdAlignment = SyslinuxInitrdAlignment,
-            Arguments = arguments,
-            NotBootableReason = reason,
-            Location = label.Span.In(label.File),
-            Lines = label.Lines,
-        };
+        return MakeEntry(label, kernel, initrds, arguments, reason);
     }
+
+    /// <summary>The menu entry of <paramref name="label"/> with what it loads.</summary>
+    private static BootEntry MakeEntry(SyslinuxLabel label, BootFile? kernel, IReadOnlyList<BootFile> initrds, string arguments, string? reason) => new()
+    {
+        Title = label.MenuLabel is null ? label.Name : label.MenuLabel.Replace("^", string.Empty, StringComparison.Ordinal),
+        Id = label.Name,
+        SubmenuPath = label.SubmenuPath,
+        Index = label.Index,
+        FlatIndex = label.PygrubIndex,
+        Kernel = kernel,
+        Initrds = initrds,
+        InitrdAlignment = SyslinuxInitrdAlignment,
+        Arguments = arguments,
+        NotBootableReason = reason,
+        Location = label.Span.In(label.File),
+        Lines = label.Lines,
+    };
 
     private static string? KernelTypeReason(SyslinuxLabel label, string kernelName, string append)
     {
