@@ -2,6 +2,7 @@ using System.Text;
 using PvBoot.Core.Boot;
 using PvBoot.Core.FileSystems;
 using PvBoot.Grub2.Ast;
+using PvBoot.Grub2.Common;
 using PvBoot.Grub2.Evaluation;
 using PvBoot.Grub2.Selection;
 
@@ -50,20 +51,7 @@ public sealed class Grub2ConfigParser : IBootConfigParser
                 $"too large: {entry.Size} bytes, at most {context.Options.MaxConfigBytes} (never truncated)");
         }
 
-        byte[] buffer = new byte[entry.Size];
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int read = fs.Read(entry, total, buffer.AsSpan(total));
-            if (read <= 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return Encoding.Latin1.GetString(buffer, 0, total);
+        return ConfigFileText.ReadAll(fs, entry);
     }
 
     /// <summary>Picks the flavour: the option, else Red Hat's when the config runs <c>blscfg</c> (EL8 or Fedora by os-release), else upstream.</summary>

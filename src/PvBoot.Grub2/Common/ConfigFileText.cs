@@ -27,7 +27,16 @@ internal static class ConfigFileText
                 $"too large: {entry.Size} bytes, more than the {maxBytes}-byte cap for configuration files");
         }
 
-        byte[] buffer = new byte[(int)entry.Size];
+        return ReadAll(fileSystem, entry);
+    }
+
+    /// <summary>The bytes of <paramref name="entry"/> as text, one Latin-1 character per byte; the caller has checked its size.</summary>
+    /// <param name="fileSystem">The file system holding the file.</param>
+    /// <param name="entry">A regular file of it.</param>
+    /// <returns>The text (shorter than the size if the file's data ends early).</returns>
+    public static string ReadAll(IFileSystemReader fileSystem, FileSystemEntry entry)
+    {
+        byte[] buffer = new byte[entry.Size];
         int total = 0;
         while (total < buffer.Length)
         {

@@ -2,6 +2,7 @@ using System.Text;
 using PvBoot.Core.Boot;
 using PvBoot.Core.FileSystems;
 using PvBoot.Grub2.Ast;
+using PvBoot.Grub2.Common;
 
 namespace PvBoot.Grub2.Evaluation;
 
@@ -650,20 +651,7 @@ internal sealed partial class Grub2Evaluator
             throw Error($"{key} is too large ({entry.Size} bytes, at most {boot.Options.MaxConfigBytes})");
         }
 
-        byte[] buffer = new byte[entry.Size];
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int read = fs.Read(entry, total, buffer.AsSpan(total));
-            if (read <= 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return Encoding.Latin1.GetString(buffer, 0, total);
+        return ConfigFileText.ReadAll(fs, entry);
     }
 
     /// <summary>Splits a GRUB file name and opens its device's file system.</summary>
