@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using PvBoot.Core;
 using PvBoot.Core.FileSystems;
+using PvBoot.FileSystems.Common;
 
 namespace PvBoot.FileSystems.Btrfs;
 
@@ -35,17 +36,7 @@ internal readonly struct BtrfsDirItem
     public int TotalSize { get; }
 
     /// <summary>The entry type the directory records.</summary>
-    public FileSystemEntryType EntryType => Type switch
-    {
-        1 => FileSystemEntryType.Regular,
-        2 => FileSystemEntryType.Directory,
-        3 => FileSystemEntryType.CharacterDevice,
-        4 => FileSystemEntryType.BlockDevice,
-        5 => FileSystemEntryType.Fifo,
-        6 => FileSystemEntryType.Socket,
-        7 => FileSystemEntryType.Symlink,
-        _ => FileSystemEntryType.Unknown,
-    };
+    public FileSystemEntryType EntryType => PosixMode.TypeOfDirectoryEntry(Type) ?? FileSystemEntryType.Unknown;
 
     /// <summary>Parses one entry at the start of <paramref name="span"/>, the rest of its item.</summary>
     public static BtrfsDirItem Parse(ReadOnlySpan<byte> span, long diskOffset, string source)

@@ -22,4 +22,23 @@ internal static class PosixMode
         0xC000 => FileSystemEntryType.Socket,
         _ => FileSystemEntryType.Unknown,
     };
+
+    /// <summary>
+    /// The type a directory entry's file-type code gives: the <c>DT_*</c>-derived numbering (1 regular … 7 symlink) that
+    /// ext4's <c>file_type</c>, XFS's <c>ftype</c> and btrfs's <c>dir_item.type</c> share.
+    /// </summary>
+    /// <param name="code">The code as stored on disk.</param>
+    /// <returns>The type, <see cref="FileSystemEntryType.Unknown"/> for 0 (not recorded), or <see langword="null"/> for an undefined code.</returns>
+    public static FileSystemEntryType? TypeOfDirectoryEntry(int code) => code switch
+    {
+        0 => FileSystemEntryType.Unknown,
+        1 => FileSystemEntryType.Regular,
+        2 => FileSystemEntryType.Directory,
+        3 => FileSystemEntryType.CharacterDevice,
+        4 => FileSystemEntryType.BlockDevice,
+        5 => FileSystemEntryType.Fifo,
+        6 => FileSystemEntryType.Socket,
+        7 => FileSystemEntryType.Symlink,
+        _ => null,
+    };
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using PvBoot.Core;
 using PvBoot.Core.FileSystems;
+using PvBoot.FileSystems.Common;
 
 namespace PvBoot.FileSystems.Ext;
 
@@ -46,17 +47,7 @@ internal readonly struct Ext4DirEntry2
     public byte FileType { get; }
 
     /// <summary>The type recorded in file_type.</summary>
-    public FileSystemEntryType Type => FileType switch
-    {
-        1 => FileSystemEntryType.Regular,
-        2 => FileSystemEntryType.Directory,
-        3 => FileSystemEntryType.CharacterDevice,
-        4 => FileSystemEntryType.BlockDevice,
-        5 => FileSystemEntryType.Fifo,
-        6 => FileSystemEntryType.Socket,
-        7 => FileSystemEntryType.Symlink,
-        _ => FileSystemEntryType.Unknown,
-    };
+    public FileSystemEntryType Type => PosixMode.TypeOfDirectoryEntry(FileType) ?? FileSystemEntryType.Unknown;
 
     /// <summary>
     /// Parses the record at the start of <paramref name="span"/>, which runs to the end of its block (or inline area),

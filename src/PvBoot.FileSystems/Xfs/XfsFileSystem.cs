@@ -272,18 +272,9 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         Flush(destination, runDisk, runDestination, runLength);
     }
 
-    private FileSystemEntryType TypeOfFileType(byte fileType, string structure, long at) => fileType switch
-    {
-        0 => FileSystemEntryType.Unknown,
-        1 => FileSystemEntryType.Regular,
-        2 => FileSystemEntryType.Directory,
-        3 => FileSystemEntryType.CharacterDevice,
-        4 => FileSystemEntryType.BlockDevice,
-        5 => FileSystemEntryType.Fifo,
-        6 => FileSystemEntryType.Socket,
-        7 => FileSystemEntryType.Symlink,
-        _ => throw new CorruptImageException(Source.Name, structure, "ftype", at, $"file type {fileType} is not defined"),
-    };
+    private FileSystemEntryType TypeOfFileType(byte fileType, string structure, long at) =>
+        PosixMode.TypeOfDirectoryEntry(fileType)
+        ?? throw new CorruptImageException(Source.Name, structure, "ftype", at, $"file type {fileType} is not defined");
 
     /// <summary>A file block's byte offset, saturating at <see cref="long.MaxValue"/> (bmbt offsets reach 2^70 bytes, files 2^63).</summary>
     private long BlockToByte(ulong block) => block > ((ulong)long.MaxValue >> sb.BlockLog) ? long.MaxValue : (long)(block << sb.BlockLog);
