@@ -148,8 +148,9 @@ internal static partial class Grub2Grammar
 
     /// <summary><c>WORD</c>: a maximal run of pieces; <c>[[</c> and <c>]]</c> alone are (unsupported) tokens, not words.</summary>
     public static Parser<Word> WordToken => field ??=
-        (from parts in WithText(Capped(WordPart))
-         let word = MakeWord(parts.Start, parts.Value.SelectMany(p => p).ToList(), parts.Text)
+        (from start in Here
+         from parts in WithSpan(Capped(WordPart))
+         let word = MakeWord(start, parts.Value.SelectMany(p => p).ToList(), parts.Source[parts.Start..parts.End])
          where word.Raw is not ("[[" or "]]")
          select word).Named("word");
 
@@ -186,21 +187,6 @@ internal static partial class Grub2Grammar
                         $"token too large (more than {MaxTokenLength} characters)");
                 }
             }
-        };
-
-    /// <summary>Runs <paramref name="parser"/> and also returns where it started and the text it consumed.</summary>
-    private static Parser<(T Value, TextPosition Start, string Text)> WithText<T>(Parser<T> parser) =>
-        input =>
-        {
-            IResult<T> result = parser(input);
-            if (!result.WasSuccessful)
-            {
-                return Result.Failure<(T, TextPosition, string)>(result.Remainder, result.Message, result.Expectations);
-            }
-
-            var start = new TextPosition(input.Line, input.Column, input.Position);
-            string text = input.Source.Substring(input.Position, result.Remainder.Position - input.Position);
-            return Result.Success((result.Value, start, text), result.Remainder);
         };
 
     private static Word MakeWord(TextPosition start, List<WordPiece> pieces, string raw)
