@@ -101,7 +101,7 @@ internal static class Pygrub
                 "check the disk path; libxl passes the domain's first disk to the boot loader");
         }
 
-        bool needsMenu = options.Interactive && !options.ListEntries && options.Kernel is null;
+        bool needsMenu = NeedsMenu(options);
         RawTerminal? terminal = null;
         try
         {
@@ -181,6 +181,9 @@ internal static class Pygrub
         }
     }
 
+    /// <summary>Whether the run shows the interactive menu (interactive, not listing, no <c>--kernel</c>).</summary>
+    private static bool NeedsMenu(PygrubOptions options) => options.Interactive && !options.ListEntries && options.Kernel is null;
+
     /// <summary>The terminal the menu draws on: standard output when it is one, else the terminal of standard input.</summary>
     private static int MenuOutput() => RawTerminal.IsTerminal(1) ? 1 : 0;
 
@@ -199,7 +202,7 @@ internal static class Pygrub
         }
 
         // The worker may put the terminal in key-at-a-time mode; if it is killed, the parent puts it back.
-        byte[]? terminalMode = options.Interactive && RawTerminal.IsTerminal(0) ? RawTerminal.SaveMode(0) : null;
+        byte[]? terminalMode = NeedsMenu(options) ? RawTerminal.SaveMode(0) : null;
         try
         {
             WorkerOutcome outcome = ForkedWorker.Run(
