@@ -50,6 +50,11 @@ internal static class Pygrub
             return parsed.Code;
         }
 
+        if (supervise && Libc.GetEffectiveUid() == 0 && !options.NoDepriv)
+        {
+            ForkedWorker.PrepareNetworkNamespace();
+        }
+
         using ILoggerFactory loggers = StandardErrorLoggerProvider.CreateFactory(stderr, options.Debug);
         ILogger logger = loggers.CreateLogger("pygrub");
         try
@@ -126,7 +131,8 @@ internal static class Pygrub
                 uint uid = options.RunAs is int runAs and > 0 ? (uint)runAs : nobodyUid;
                 uint gid = options.RunAs is int runAsGid and > 0 ? (uint)runAsGid : nobodyGid;
                 stderr.Flush();
-                SandboxState state = Deprivileger.Enter(sandboxDirectory, uid, gid, fileCap, (int)Math.Ceiling(options.Deadline.TotalSeconds));
+                SandboxState state = Deprivileger.Enter(
+                    sandboxDirectory, uid, gid, fileCap, (int)Math.Ceiling(options.Deadline.TotalSeconds), ForkedWorker.PreparedNetwork);
                 if (state.NamespaceProblem is not null)
                 {
                     logger.LogWarning("namespaces unavailable ({Problem}); running chrooted as uid {Uid} without them", state.NamespaceProblem, state.Uid);
@@ -142,7 +148,7 @@ internal static class Pygrub
                 {
                     stderr.WriteLine(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"explain: sandbox: uid {state.Uid}, gid {state.Gid}, namespaces {(state.Namespaces ? "unshared" : "unavailable")}, root directory entries {RootEntries()}, /etc/passwd {(File.Exists("/etc/passwd") ? "visible" : "invisible")}"));
+                        $"explain: sandbox: uid {state.Uid}, gid {state.Gid}, namespaces {(state.Namespaces ? "unshared" : "unavailable")}, network namespace {state.NetworkNamespace ?? "unknown"}, root directory entries {RootEntries()}, /etc/passwd {(File.Exists("/etc/passwd") ? "visible" : "invisible")}"));
                 }
             }
 

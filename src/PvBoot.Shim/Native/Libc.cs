@@ -7,6 +7,9 @@ internal static partial class Libc
 {
     private const string Library = "libc.so.6";
 
+    /// <summary>open(2): read only.</summary>
+    public const int O_RDONLY = 0;
+
     /// <summary><c>O_WRONLY</c>.</summary>
     public const int O_WRONLY = 0x1;
 
@@ -200,6 +203,10 @@ internal static partial class Libc
     [LibraryImport(Library, EntryPoint = "unshare", SetLastError = true)]
     public static partial int Unshare(int flags);
 
+    /// <summary><c>setns(2)</c>: joins the namespace an nsfs descriptor refers to.</summary>
+    [LibraryImport(Library, EntryPoint = "setns", SetLastError = true)]
+    public static partial int SetNs(int fd, int namespaceType);
+
     /// <summary><c>mount(2)</c> with no data.</summary>
     [LibraryImport(Library, EntryPoint = "mount", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Mount(string? source, string target, string? fileSystemType, ulong flags, nint data);
@@ -280,6 +287,20 @@ internal static partial class Libc
     /// <summary><c>kill(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
+
+    /// <summary>The <c>gettid</c> system call number on x86-64 (glibc 2.17 has no wrapper).</summary>
+    public const long SYS_gettid = 186;
+
+    /// <summary>The <c>tgkill</c> system call number on x86-64 (glibc 2.17 has no wrapper).</summary>
+    public const long SYS_tgkill = 234;
+
+    /// <summary><c>syscall(2)</c> with up to three integer arguments.</summary>
+    [LibraryImport(Library, EntryPoint = "syscall", SetLastError = true)]
+    public static partial long Syscall(long number, long first, long second, long third);
+
+    /// <summary><c>getpid(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "getpid")]
+    public static partial int GetPid();
 
     /// <summary><c>pipe2(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "pipe2", SetLastError = true)]

@@ -8,8 +8,9 @@ namespace PvBoot.Shim.Sandbox;
 /// <param name="Gid">The gid now in force.</param>
 /// <param name="Namespaces">Whether the mount, IPC, network and PID namespaces were unshared.</param>
 /// <param name="NamespaceProblem">Why they were not, or <see langword="null"/>.</param>
+/// <param name="NetworkNamespace">The network namespace the worker is in (<c>net:[INODE]</c>), or <see langword="null"/> when /proc is unreadable.</param>
 /// <param name="LimitProblem">A resource limit that could not be set, or <see langword="null"/>.</param>
-internal sealed record SandboxState(uint Uid, uint Gid, bool Namespaces, string? NamespaceProblem, string? LimitProblem = null);
+internal sealed record SandboxState(uint Uid, uint Gid, bool Namespaces, string? NamespaceProblem, string? NetworkNamespace, string? LimitProblem = null);
 
 /// <summary>The failure of a sandbox step.</summary>
 internal sealed class SandboxException(string message) : Exception(message);
@@ -62,20 +63,26 @@ internal static class Deprivileger
     }
 
     /// <summary>Enters the sandbox. Call only as root, after opening every descriptor the run needs.</summary>
+    /// <param name="emptyDirectory">The empty read-only directory to chroot into.</param>
+    /// <param name="uid">The uid to drop to.</param>
+    /// <param name="gid">The gid to drop to.</param>
+    /// <param name="fileSizeLimit">RLIMIT_FSIZE.</param>
+    /// <param name="cpuSeconds">RLIMIT_CPU.</param>
+    /// <param name="preparedNetwork">
+    /// A new, empty network namespace made ahead by <see cref="NetworkNamespace.Prepare"/> (joined and closed here), or
+    /// <see langword="null"/> to create one now.
+    /// </param>
     /// <exception cref="SandboxException">A step that must succeed failed (chroot, limits, uid change).</exception>
     /// <remarks>No native library may be loaded after this (the root is empty): the readers are fully managed.</remarks>
-    public static SandboxState Enter(string emptyDirectory, uint uid, uint gid, long fileSizeLimit, int cpuSeconds)
+    public static SandboxState Enter(string emptyDirectory, uint uid, uint gid, long fileSizeLimit, int cpuSeconds, NetworkNamespace? preparedNetwork = null)
     {
         ulong? mapped = CurrentAddressSpace();
+        string? namespaceProblem = EnterNamespaces(preparedNetwork);
+        string? networkNamespace = NetworkNamespace.Current();
         Check(Libc.Chroot(emptyDirectory), "chroot " + emptyDirectory);
         Check(Libc.Chdir("/"), "chdir /");
 
-        string? namespaceProblem = null;
         string? limitProblem = null;
-        if (Libc.Unshare(Libc.CLONE_NEWNS | Libc.CLONE_NEWIPC | Libc.CLONE_NEWNET | Libc.CLONE_NEWPID) != 0)
-        {
-            namespaceProblem = "unshare(mount, IPC, network, PID namespaces) failed: " + Libc.Describe(Libc.Errno);
-        }
 
         SetLimit(Libc.RLIMIT_NPROC, 0);
         SetLimit(Libc.RLIMIT_CORE, 0);
@@ -104,7 +111,27 @@ internal static class Deprivileger
             throw new SandboxException("the uid change did not stick");
         }
 
-        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem, limitProblem);
+        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem, networkNamespace, limitProblem);
+    }
+
+    /// <summary>New mount, IPC and PID namespaces, and the prepared network namespace or a new one; the problem, if any.</summary>
+    private static string? EnterNamespaces(NetworkNamespace? preparedNetwork)
+    {
+        int others = Libc.CLONE_NEWNS | Libc.CLONE_NEWIPC | Libc.CLONE_NEWPID;
+        if (preparedNetwork is not null)
+        {
+            using (preparedNetwork)
+            {
+                if (preparedNetwork.Join())
+                {
+                    return Libc.Unshare(others) == 0 ? null : "unshare(mount, IPC, PID namespaces) failed: " + Libc.Describe(Libc.Errno);
+                }
+            }
+        }
+
+        return Libc.Unshare(others | Libc.CLONE_NEWNET) == 0
+            ? null
+            : "unshare(mount, IPC, network, PID namespaces) failed: " + Libc.Describe(Libc.Errno);
     }
 
     private static ulong? CurrentAddressSpace()

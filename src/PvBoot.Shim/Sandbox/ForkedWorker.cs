@@ -30,6 +30,62 @@ internal static class ForkedWorker
 
     private static volatile int running;
     private static volatile bool terminationRequested;
+    private static Thread? preparer;
+    private static volatile int preparerThreadId;
+    private static NetworkNamespace? preparedNetwork;
+
+    /// <summary>
+    /// Starts making the worker's network namespace (<see cref="NetworkNamespace"/>) on a thread of its own, while
+    /// the caller goes on reading the command line and making the outputs. <see cref="Run"/> waits for the thread to
+    /// be gone before forking and hands the namespace to the worker (<see cref="PreparedNetwork"/>).
+    /// </summary>
+    public static void PrepareNetworkNamespace()
+    {
+        if (preparer is not null)
+        {
+            return;
+        }
+
+        preparer = new Thread(static () =>
+        {
+            preparerThreadId = (int)Libc.Syscall(Libc.SYS_gettid, 0, 0, 0);
+            preparedNetwork = NetworkNamespace.Prepare();
+        })
+        {
+            IsBackground = true,
+            Name = "netns",
+        };
+        preparer.Start();
+    }
+
+    /// <summary>
+    /// In the worker, the network namespace made by <see cref="PrepareNetworkNamespace"/> (for
+    /// <see cref="Deprivileger.Enter"/>), or <see langword="null"/>. The parent closes its copy at the fork.
+    /// </summary>
+    public static NetworkNamespace? PreparedNetwork => preparedNetwork;
+
+    /// <summary>
+    /// Waits until the namespace thread has left the kernel's thread list. <see cref="Thread.Join()"/> returns when
+    /// its work is done, before the runtime detaches the thread under its own locks; a fork in that window would copy
+    /// a held lock into the child.
+    /// </summary>
+    private static void FinishPreparation()
+    {
+        if (preparer is null)
+        {
+            return;
+        }
+
+        preparer.Join();
+        int pid = Libc.GetPid();
+        var clock = Stopwatch.StartNew();
+        while (preparerThreadId > 0 && Libc.Syscall(Libc.SYS_tgkill, pid, preparerThreadId, 0) == 0 && clock.ElapsedMilliseconds < 1000)
+        {
+            Thread.Yield();
+        }
+
+        preparer = null;
+    }
 
     /// <summary>
     /// Forks; the child runs <paramref name="work"/> (given the write end of the status pipe) and exits with its result.
@@ -49,6 +105,11 @@ internal static class ForkedWorker
         using PosixSignalRegistration onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, KillOnSignal);
         Console.Out.Flush();
         Console.Error.Flush();
+        // The runtime's shared array pool, on its first use by nested string formatting, times the processor-number
+        // call to tune a cache (about 0.3 ms). Done here, it overlaps the namespace thread's work, and the worker
+        // inherits the result instead of paying for it after the fork.
+        _ = Thread.GetCurrentProcessorId();
+        FinishPreparation();
         int pid = Libc.Fork();
         if (pid == 0)
         {
@@ -57,6 +118,8 @@ internal static class ForkedWorker
 
         int forkError = Libc.Errno;
         _ = Libc.Close(pipe[1]);
+        preparedNetwork?.Dispose();
+        preparedNetwork = null;
         if (pid < 0)
         {
             _ = Libc.Close(pipe[0]);

@@ -18,10 +18,13 @@ public sealed class DeprivilegeTests
         string directory = ShimBinary.NewDirectory("depriv");
         ToolResult result = Tool.Run(ShimBinary.Path, ["-q", "--explain", "--debug", "--output-directory=" + directory, Output.OutputFilesTests.ImageFile()]);
         string nobody = File.ReadLines("/etc/passwd").First(l => l.StartsWith("nobody:", StringComparison.Ordinal)).Split(':')[2];
+        string hostNetwork = new FileInfo("/proc/self/ns/net").LinkTarget!;
         Assert.Multiple(() =>
         {
             Assert.That(result.Stderr, Does.Contain($"explain: sandbox: uid {nobody}, gid "));
-            Assert.That(result.Stderr, Does.Contain("namespaces unshared, root directory entries 0, /etc/passwd invisible"));
+            Assert.That(result.Stderr, Does.Contain("namespaces unshared, network namespace net:["));
+            Assert.That(result.Stderr, Does.Contain("root directory entries 0, /etc/passwd invisible"));
+            Assert.That(result.Stderr, Does.Not.Contain("network namespace " + hostNetwork + ","), "the worker is still in the host's network namespace");
             Assert.That(result.Stderr, Does.Contain("GC heap limit 268435456 bytes"), "the worker's heap is capped at 256 MiB");
             Assert.That(result.ExitCode, Is.EqualTo(1), "a blank disk has no boot partition");
             Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty, "outputs or the sandbox directory left behind");
