@@ -27,7 +27,14 @@ internal static class Pygrub
     {
         _ = Libc.Signal(Libc.SIGXFSZ, Libc.SIG_IGN);
         string programName = Environment.GetCommandLineArgs() is [string first, ..] ? first : "pygrub";
-        return (int)Run(args, programName, Console.Out, Console.Error, GuestBootSession.Open, supervise: true);
+        try
+        {
+            return (int)Run(args, programName, Console.Out, Console.Error, GuestBootSession.Open, supervise: true);
+        }
+        finally
+        {
+            ForkedWorker.ReapReported();
+        }
     }
 
     /// <summary>Runs pygrub: in-process when <paramref name="supervise"/> is false (tests), else in a forked worker.</summary>
@@ -50,10 +57,8 @@ internal static class Pygrub
             return parsed.Code;
         }
 
-        if (supervise && Libc.GetEffectiveUid() == 0 && !options.NoDepriv)
-        {
-            ForkedWorker.PrepareNetworkNamespace();
-        }
+        // The sandbox's guest-independent parts are made on a second thread meanwhile (SandboxPreparation).
+        SandboxPreparation? preparation = supervise && Libc.GetEffectiveUid() == 0 && !options.NoDepriv ? SandboxPreparation.Start() : null;
 
         using ILoggerFactory loggers = StandardErrorLoggerProvider.CreateFactory(stderr, options.Debug);
         ILogger logger = loggers.CreateLogger("pygrub");
@@ -68,8 +73,8 @@ internal static class Pygrub
             using OutputFiles files = OutputFiles.Create(options.OutputDirectory, makeFiles, options.Output);
             var outputs = new RunOutputs(files.KernelFd, files.KernelPath, files.RamdiskFd, files.RamdiskPath, files.OutputFd);
             RunResult result = supervise
-                ? Supervise(options, outputs, stdout, stderr, logger)
-                : Work(options, outputs, stdout, stderr, logger, openSession, sandboxDirectory: null, forked: false);
+                ? Supervise(options, outputs, stdout, stderr, logger, preparation)
+                : Work(options, outputs, stdout, stderr, logger, openSession, sandbox: null, forked: false);
             if (result.Code == ExitCode.Success)
             {
                 files.Commit(result.RamdiskUsed);
@@ -83,7 +88,7 @@ internal static class Pygrub
         }
     }
 
-    /// <summary>The work on the guest: open the image, deprivilege (when <paramref name="sandboxDirectory"/> is set), run.</summary>
+    /// <summary>The work on the guest: open the image, deprivilege (when <paramref name="sandbox"/> gives the empty directory and the parts made ahead), run.</summary>
     private static RunResult Work(
         PygrubOptions options,
         RunOutputs outputs,
@@ -91,7 +96,7 @@ internal static class Pygrub
         TextWriter stderr,
         ILogger logger,
         Func<BootSessionRequest, IBootSession> openSession,
-        string? sandboxDirectory,
+        (string Directory, SandboxPreparation? Preparation)? sandbox,
         bool forked)
     {
         SafeFileHandle image;
@@ -125,14 +130,14 @@ internal static class Pygrub
             }
 
             long fileCap = FileSizeCap();
-            if (sandboxDirectory is not null)
+            if (sandbox is (string sandboxDirectory, var preparation))
             {
-                (uint nobodyUid, uint nobodyGid) = Deprivileger.Nobody();
+                (uint nobodyUid, uint nobodyGid) = preparation?.Nobody ?? Deprivileger.Nobody();
                 uint uid = options.RunAs is int runAs and > 0 ? (uint)runAs : nobodyUid;
                 uint gid = options.RunAs is int runAsGid and > 0 ? (uint)runAsGid : nobodyGid;
                 stderr.Flush();
                 SandboxState state = Deprivileger.Enter(
-                    sandboxDirectory, uid, gid, fileCap, (int)Math.Ceiling(options.Deadline.TotalSeconds), ForkedWorker.PreparedNetwork);
+                    sandboxDirectory, uid, gid, fileCap, (int)Math.Ceiling(options.Deadline.TotalSeconds), preparation?.Network);
                 if (state.NamespaceProblem is not null)
                 {
                     logger.LogWarning("namespaces unavailable ({Problem}); running chrooted as uid {Uid} without them", state.NamespaceProblem, state.Uid);
@@ -194,7 +199,8 @@ internal static class Pygrub
     private static int MenuOutput() => RawTerminal.IsTerminal(1) ? 1 : 0;
 
     /// <summary>The parent: forks the worker, enforces the deadline, reads whether a ramdisk was written.</summary>
-    private static RunResult Supervise(PygrubOptions options, RunOutputs outputs, TextWriter stdout, TextWriter stderr, ILogger logger)
+    private static RunResult Supervise(
+        PygrubOptions options, RunOutputs outputs, TextWriter stdout, TextWriter stderr, ILogger logger, SandboxPreparation? preparation)
     {
         string? sandbox = null;
         bool deprivilege = Libc.GetEffectiveUid() == 0 && !options.NoDepriv;
@@ -216,7 +222,8 @@ internal static class Pygrub
                 {
                     try
                     {
-                        RunResult result = Work(options, outputs, stdout, stderr, logger, GuestBootSession.Open, sandbox, forked: true);
+                        RunResult result = Work(
+                            options, outputs, stdout, stderr, logger, GuestBootSession.Open, sandbox is null ? null : (sandbox, preparation), forked: true);
                         if (result.Code == ExitCode.Success && result.RamdiskUsed)
                         {
                             Libc.WriteAll(statusFd, "ramdisk\n"u8);
@@ -229,7 +236,8 @@ internal static class Pygrub
                         return (int)Report(e, options, stderr);
                     }
                 },
-                options.Deadline);
+                options.Deadline,
+                preparation);
             if (outcome.Signal != 0 && terminalMode is not null)
             {
                 RawTerminal.RestoreMode(0, MenuOutput(), terminalMode);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
 using PvBoot.Shim.Native;
 
 namespace PvBoot.Shim.Sandbox;
@@ -96,7 +97,7 @@ internal static class Deprivileger
         else
         {
             // Without /proc (a bare chroot) the mapped size is unknown; the GC heap cap still bounds the managed heap.
-            limitProblem = "/proc/self/status is not readable, so no address-space limit was set";
+            limitProblem = "/proc/self/statm is not readable, so no address-space limit was set";
         }
 
         SetLimit(Libc.RLIMIT_CPU, (ulong)cpuSeconds);
@@ -134,26 +135,25 @@ internal static class Deprivileger
             : "unshare(mount, IPC, network, PID namespaces) failed: " + Libc.Describe(Libc.Errno);
     }
 
+    /// <summary>The bytes mapped now: the first field of <c>/proc/self/statm</c> (pages), or <see langword="null"/> without /proc.</summary>
     private static ulong? CurrentAddressSpace()
     {
-        if (!File.Exists("/proc/self/status"))
+        Span<byte> text = stackalloc byte[128];
+        int read;
+        try
+        {
+            using SafeFileHandle statm = File.OpenHandle("/proc/self/statm");
+            read = RandomAccess.Read(statm, text, 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
 
-        foreach (string line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmSize:", StringComparison.Ordinal))
-            {
-                string[] parts = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length >= 2 && ulong.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out ulong kib))
-                {
-                    return kib * 1024;
-                }
-            }
-        }
-
-        return null;
+        int end = text[..read].IndexOf((byte)' ');
+        return end > 0 && ulong.TryParse(text[..end], NumberStyles.None, CultureInfo.InvariantCulture, out ulong pages)
+            ? pages * (ulong)Environment.SystemPageSize
+            : null;
     }
 
     private static void SetLimit(int resource, ulong value)

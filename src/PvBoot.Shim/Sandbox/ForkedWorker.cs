@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using PvBoot.Shim.Native;
@@ -26,73 +27,22 @@ internal sealed record WorkerOutcome(int ExitCode, int Signal, bool DeadlinePass
 /// </remarks>
 internal static class ForkedWorker
 {
+    private const string ExitReport = "exit ";
+
     private static readonly int[] TerminationSignals = [Libc.SIGINT, Libc.SIGTERM, Libc.SIGHUP, Libc.SIGQUIT];
 
     private static volatile int running;
     private static volatile bool terminationRequested;
-    private static Thread? preparer;
-    private static volatile int preparerThreadId;
-    private static NetworkNamespace? preparedNetwork;
-
-    /// <summary>
-    /// Starts making the worker's network namespace (<see cref="NetworkNamespace"/>) on a thread of its own, while
-    /// the caller goes on reading the command line and making the outputs. <see cref="Run"/> waits for the thread to
-    /// be gone before forking and hands the namespace to the worker (<see cref="PreparedNetwork"/>).
-    /// </summary>
-    public static void PrepareNetworkNamespace()
-    {
-        if (preparer is not null)
-        {
-            return;
-        }
-
-        preparer = new Thread(static () =>
-        {
-            preparerThreadId = (int)Libc.Syscall(Libc.SYS_gettid, 0, 0, 0);
-            preparedNetwork = NetworkNamespace.Prepare();
-        })
-        {
-            IsBackground = true,
-            Name = "netns",
-        };
-        preparer.Start();
-    }
-
-    /// <summary>
-    /// In the worker, the network namespace made by <see cref="PrepareNetworkNamespace"/> (for
-    /// <see cref="Deprivileger.Enter"/>), or <see langword="null"/>. The parent closes its copy at the fork.
-    /// </summary>
-    public static NetworkNamespace? PreparedNetwork => preparedNetwork;
-
-    /// <summary>
-    /// Waits until the namespace thread has left the kernel's thread list. <see cref="Thread.Join()"/> returns when
-    /// its work is done, before the runtime detaches the thread under its own locks; a fork in that window would copy
-    /// a held lock into the child.
-    /// </summary>
-    private static void FinishPreparation()
-    {
-        if (preparer is null)
-        {
-            return;
-        }
-
-        preparer.Join();
-        int pid = Libc.GetPid();
-        var clock = Stopwatch.StartNew();
-        while (preparerThreadId > 0 && Libc.Syscall(Libc.SYS_tgkill, pid, preparerThreadId, 0) == 0 && clock.ElapsedMilliseconds < 1000)
-        {
-            Thread.Yield();
-        }
-
-        preparer = null;
-    }
-
+    private static int unreaped;
     /// <summary>
     /// Forks; the child runs <paramref name="work"/> (given the write end of the status pipe) and exits with its result.
     /// Returns in the parent only, when the child has ended.
     /// </summary>
     /// <exception cref="ShimException">The pipe or the fork could not be made.</exception>
-    public static WorkerOutcome Run(Func<int, int> work, TimeSpan deadline)
+    /// <param name="work">The worker's job, given the write end of the status pipe; returns the exit code.</param>
+    /// <param name="deadline">How long the parent waits before it kills the worker.</param>
+    /// <param name="preparation">The sandbox parts made ahead (waited for before the fork, released in the parent after it).</param>
+    public static WorkerOutcome Run(Func<int, int> work, TimeSpan deadline, SandboxPreparation? preparation = null)
     {
         Span<int> pipe = stackalloc int[2];
         if (Libc.Pipe2(pipe, Libc.O_CLOEXEC) != 0)
@@ -109,7 +59,7 @@ internal static class ForkedWorker
         // call to tune a cache (about 0.3 ms). Done here, it overlaps the namespace thread's work, and the worker
         // inherits the result instead of paying for it after the fork.
         _ = Thread.GetCurrentProcessorId();
-        FinishPreparation();
+        preparation?.WaitGone();
         int pid = Libc.Fork();
         if (pid == 0)
         {
@@ -118,8 +68,7 @@ internal static class ForkedWorker
 
         int forkError = Libc.Errno;
         _ = Libc.Close(pipe[1]);
-        preparedNetwork?.Dispose();
-        preparedNetwork = null;
+        preparation?.ReleaseInParent();
         if (pid < 0)
         {
             _ = Libc.Close(pipe[0]);
@@ -134,7 +83,14 @@ internal static class ForkedWorker
 
         try
         {
-            (string status, bool passed) = ReadUntilEnd(pipe[0], deadline);
+            (string status, bool passed, int? reported) = ReadUntilEnd(pipe[0], deadline);
+            if (reported is int code)
+            {
+                // The worker's last word: its work is done and flushed; its teardown overlaps the parent's.
+                unreaped = pid;
+                return new WorkerOutcome(code, 0, false, status);
+            }
+
             if (passed)
             {
                 _ = Libc.Kill(pid, Libc.SIGKILL);
@@ -150,6 +106,19 @@ internal static class ForkedWorker
         {
             running = 0;
             _ = Libc.Close(pipe[0]);
+        }
+    }
+
+    /// <summary>
+    /// Reaps a worker that reported its exit code before exiting (see <see cref="Run"/>). Call before the program
+    /// ends, once its result is out.
+    /// </summary>
+    public static void ReapReported()
+    {
+        if (unreaped > 0)
+        {
+            _ = Reap(unreaped);
+            unreaped = 0;
         }
     }
 
@@ -195,11 +164,23 @@ internal static class ForkedWorker
             // Standard output is gone (a closed pipe); the exit code still tells the parent.
         }
 
+        try
+        {
+            // The last word on the status pipe: the parent may finish while this process is still being torn down.
+            Libc.WriteAll(writeEnd, Encoding.ASCII.GetBytes(ExitReport + code.ToString(CultureInfo.InvariantCulture) + "\n"));
+        }
+        catch (IOException)
+        {
+            // The parent is gone or the pipe is broken; the exit status still tells.
+        }
+
         Libc.ExitImmediately(code);
     }
 
-    /// <summary>Reads the status pipe until the child closes it (by ending) or the deadline passes.</summary>
-    private static (string Status, bool DeadlinePassed) ReadUntilEnd(int fd, TimeSpan deadline)
+    /// <summary>
+    /// Reads the status pipe until the child reports its exit code, closes the pipe (by ending) or the deadline passes.
+    /// </summary>
+    private static (string Status, bool DeadlinePassed, int? ReportedExit) ReadUntilEnd(int fd, TimeSpan deadline)
     {
         var clock = Stopwatch.StartNew();
         var status = new StringBuilder();
@@ -210,7 +191,7 @@ internal static class ForkedWorker
             long remaining = (long)deadline.TotalMilliseconds - clock.ElapsedMilliseconds;
             if (remaining <= 0)
             {
-                return (status.ToString(), true);
+                return (status.ToString(), true, null);
             }
 
             poll[0] = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
@@ -228,13 +209,36 @@ internal static class ForkedWorker
                 if (status.Length < 4096)
                 {
                     _ = status.Append(Encoding.ASCII.GetString(buffer[..(int)read]));
+                    if (ReportedExit(status) is int code)
+                    {
+                        return (status.ToString(), false, code);
+                    }
                 }
             }
             else if (read == 0 || Libc.Errno != Libc.EINTR)
             {
-                return (status.ToString(), false);
+                return (status.ToString(), false, null);
             }
         }
+    }
+
+    /// <summary>The code of a last status line <c>exit N</c> (N from 0 to 255), else <see langword="null"/>.</summary>
+    internal static int? ReportedExit(StringBuilder status)
+    {
+        string text = status.ToString();
+        if (!text.EndsWith('\n'))
+        {
+            return null;
+        }
+
+        int start = text.LastIndexOf('\n', text.Length - 2) + 1;
+        ReadOnlySpan<char> line = text.AsSpan(start, text.Length - 1 - start);
+        return line.StartsWith(ExitReport, StringComparison.Ordinal)
+            && line.Length <= ExitReport.Length + 3
+            && int.TryParse(line[ExitReport.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int code)
+            && code <= 255
+                ? code
+                : null;
     }
 
     private static int Reap(int pid)

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using PvBoot.Shim.Native;
+
+namespace PvBoot.Shim.Sandbox;
+
+/// <summary>
+/// The parts of the worker's sandbox that do not depend on the guest, made by the parent on a short-lived thread of
+/// its own while its main thread reads the command line and makes the outputs: the network namespace (the slowest
+/// step of entering the sandbox, see <see cref="NetworkNamespace"/>) and the uid and gid of <c>nobody</c>.
+/// </summary>
+/// <remarks>
+/// <see cref="ForkedWorker.Run"/> calls <see cref="WaitGone"/> before it forks: only the forking thread survives a
+/// fork, so the thread must have finished, and left the runtime's bookkeeping, by then.
+/// </remarks>
+internal sealed class SandboxPreparation
+{
+    private readonly Thread thread;
+    private volatile int threadId;
+    private NetworkNamespace? network;
+    private (uint Uid, uint Gid) nobody = (65534, 65534);
+
+    private SandboxPreparation() => thread = new Thread(Prepare) { IsBackground = true, Name = "sandbox" };
+
+    /// <summary>The network namespace made ahead, or <see langword="null"/> (the worker then makes its own). Read after <see cref="WaitGone"/>.</summary>
+    public NetworkNamespace? Network => network;
+
+    /// <summary>The uid and gid of <c>nobody</c> (<see cref="Deprivileger.Nobody"/>). Read after <see cref="WaitGone"/>.</summary>
+    public (uint Uid, uint Gid) Nobody => nobody;
+
+    /// <summary>Starts the preparation thread.</summary>
+    public static SandboxPreparation Start()
+    {
+        var preparation = new SandboxPreparation();
+        preparation.thread.Start();
+        return preparation;
+    }
+
+    /// <summary>
+    /// Waits until the thread has left the kernel's thread list. <see cref="Thread.Join()"/> returns when its work is
+    /// done, before the runtime detaches the thread under its own locks; a fork in that window would copy a held lock
+    /// into the child.
+    /// </summary>
+    public void WaitGone()
+    {
+        thread.Join();
+        int pid = Libc.GetPid();
+        var clock = Stopwatch.StartNew();
+        while (threadId > 0 && Libc.Syscall(Libc.SYS_tgkill, pid, threadId, 0) == 0 && clock.ElapsedMilliseconds < 1000)
+        {
+            Thread.Yield();
+        }
+    }
+
+    /// <summary>In the parent after the fork: closes its copy of the namespace's descriptor, so the namespace ends with the worker.</summary>
+    public void ReleaseInParent()
+    {
+        network?.Dispose();
+        network = null;
+    }
+
+    private void Prepare()
+    {
+        threadId = (int)Libc.Syscall(Libc.SYS_gettid, 0, 0, 0);
+        network = NetworkNamespace.Prepare();
+        nobody = Deprivileger.Nobody();
+    }
+}

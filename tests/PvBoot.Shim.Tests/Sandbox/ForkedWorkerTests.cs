@@ -1,0 +1,32 @@
+using System.Text;
+using PvBoot.Shim.Sandbox;
+
+namespace PvBoot.Shim.Tests.Sandbox;
+
+/// <summary>The worker's last status line, which lets the parent finish while the worker is torn down.</summary>
+[TestFixture]
+public sealed class ForkedWorkerTests
+{
+    [TestCase("exit 0\n", 0)]
+    [TestCase("ramdisk\nexit 0\n", 0)]
+    [TestCase("exit 124\n", 124)]
+    [TestCase("exit 255\n", 255)]
+    public void ReportedExitIsTheLastLine(string status, int expected)
+    {
+        Assert.That(ForkedWorker.ReportedExit(new StringBuilder(status)), Is.EqualTo(expected));
+    }
+
+    [TestCase("")]
+    [TestCase("exit 0")]
+    [TestCase("exit 256\n")]
+    [TestCase("exit -1\n")]
+    [TestCase("exit 1234\n")]
+    [TestCase("exit \n")]
+    [TestCase("exit 0\nramdisk\n")]
+    [TestCase("xexit 0\n")]
+    [TestCase("exit 0x1\n")]
+    public void AnythingElseIsNoReport(string status)
+    {
+        Assert.That(ForkedWorker.ReportedExit(new StringBuilder(status)), Is.Null);
+    }
+}
