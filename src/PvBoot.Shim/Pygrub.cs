@@ -60,8 +60,7 @@ internal static class Pygrub
         // The sandbox's guest-independent parts are made on a second thread meanwhile (SandboxPreparation).
         SandboxPreparation? preparation = supervise && Libc.GetEffectiveUid() == 0 && !options.NoDepriv ? SandboxPreparation.Start() : null;
 
-        using ILoggerFactory loggers = StandardErrorLoggerProvider.CreateFactory(stderr, options.Debug);
-        ILogger logger = loggers.CreateLogger("pygrub");
+        using var logger = new DeferredLogger(stderr, options.Debug, "pygrub");
         try
         {
             if (!options.OutputDirectoryGiven)
