@@ -137,7 +137,7 @@ internal sealed class BootRun(PygrubOptions options, TextWriter stdout, TextWrit
         }
         else
         {
-            using (var kernelStream = new FdWriteStream(outputs.KernelFd))
+            using (var kernelStream = new FdWriteStream(outputs.KernelFd, reserveAhead: true))
             {
                 session.CopyKernel(chosen, kernelStream);
             }
@@ -145,7 +145,7 @@ internal sealed class BootRun(PygrubOptions options, TextWriter stdout, TextWrit
             kernelOut = outputs.KernelPath;
             if (hasRamdisk)
             {
-                using var ramdiskStream = new FdWriteStream(outputs.RamdiskFd);
+                using var ramdiskStream = new FdWriteStream(outputs.RamdiskFd, reserveAhead: true);
                 session.CopyInitrd(chosen, ramdiskStream);
                 ramdiskOut = outputs.RamdiskPath;
             }

@@ -302,6 +302,17 @@ internal static partial class Libc
     [LibraryImport(Library, EntryPoint = "getpid")]
     public static partial int GetPid();
 
+    /// <summary><c>fallocate(2)</c> mode: reserve blocks without changing the file size.</summary>
+    public const int FALLOC_FL_KEEP_SIZE = 0x01;
+
+    /// <summary><c>fallocate(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "fallocate", SetLastError = true)]
+    public static partial int Fallocate(int fd, int mode, long offset, long length);
+
+    /// <summary><c>ftruncate(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "ftruncate", SetLastError = true)]
+    public static partial int Ftruncate(int fd, long length);
+
     /// <summary><c>pipe2(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "pipe2", SetLastError = true)]
     public static partial int Pipe2(Span<int> fds, int flags);
