@@ -14,8 +14,8 @@ namespace PvBoot.FileSystems.Common;
 internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
     where TNode : class
 {
-    private const int CopyChunkBytes = 1024 * 1024;
-    private const int DataWindowBytes = 1024 * 1024;
+    private const int CopyChunkBytes = 256 * 1024;
+    private const int DataWindowBytes = 256 * 1024;
     private const int SmallDataRead = 64 * 1024;
     private const int MetadataCacheEntries = 4096;
     private const long MetadataCacheBytes = 8L * 1024 * 1024;
@@ -179,7 +179,7 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
 
     /// <summary>
     /// Reads file data at <paramref name="diskOffset"/> of <see cref="Source"/>, after checking the range. During
-    /// <see cref="CopyTo"/>, a small read fills a read-ahead window (up to 1 MiB, no larger than the file) and later
+    /// <see cref="CopyTo"/>, a small read fills a read-ahead window (up to 256 KiB, no larger than the file) and later
     /// reads inside it are copied from memory: a fragmented file's pieces usually lie close together (interleaved with
     /// another file's), so one large read serves many of them. Other reads (a configuration file) go straight through.
     /// </summary>
