@@ -147,7 +147,14 @@ internal static class Pygrub
                     logger.LogWarning("{Problem}", state.LimitProblem);
                 }
 
-                logger.LogDebug("deprivileged: uid {Uid}, gid {Gid}, namespaces {Namespaces}, GC heap limit {HeapLimit} bytes", state.Uid, state.Gid, state.Namespaces, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+                logger.LogDebug(
+                    "deprivileged: uid {Uid}, gid {Gid}, namespaces {Namespaces}, network namespace {Network} ({Origin}), GC heap limit {HeapLimit} bytes",
+                    state.Uid,
+                    state.Gid,
+                    state.Namespaces,
+                    state.NetworkNamespace,
+                    state.NetworkPrepared ? "made ahead by the parent" : "made by the worker",
+                    GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
                 if (options.Explain)
                 {
                     stderr.WriteLine(string.Create(

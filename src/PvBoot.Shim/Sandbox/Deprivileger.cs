@@ -10,8 +10,10 @@ namespace PvBoot.Shim.Sandbox;
 /// <param name="Namespaces">Whether the mount, IPC, network and PID namespaces were unshared.</param>
 /// <param name="NamespaceProblem">Why they were not, or <see langword="null"/>.</param>
 /// <param name="NetworkNamespace">The network namespace the worker is in (<c>net:[INODE]</c>), or <see langword="null"/> when /proc is unreadable.</param>
+/// <param name="NetworkPrepared">Whether that namespace was made ahead by the parent and joined, rather than made by the worker.</param>
 /// <param name="LimitProblem">A resource limit that could not be set, or <see langword="null"/>.</param>
-internal sealed record SandboxState(uint Uid, uint Gid, bool Namespaces, string? NamespaceProblem, string? NetworkNamespace, string? LimitProblem = null);
+internal sealed record SandboxState(
+    uint Uid, uint Gid, bool Namespaces, string? NamespaceProblem, string? NetworkNamespace, bool NetworkPrepared, string? LimitProblem = null);
 
 /// <summary>The failure of a sandbox step.</summary>
 internal sealed class SandboxException(string message) : Exception(message);
@@ -78,7 +80,7 @@ internal static class Deprivileger
     public static SandboxState Enter(string emptyDirectory, uint uid, uint gid, long fileSizeLimit, int cpuSeconds, NetworkNamespace? preparedNetwork = null)
     {
         ulong? mapped = CurrentAddressSpace();
-        string? namespaceProblem = EnterNamespaces(preparedNetwork);
+        (string? namespaceProblem, bool networkPrepared) = EnterNamespaces(preparedNetwork);
         string? networkNamespace = NetworkNamespace.Current();
         Check(Libc.Chroot(emptyDirectory), "chroot " + emptyDirectory);
         Check(Libc.Chdir("/"), "chdir /");
@@ -112,11 +114,14 @@ internal static class Deprivileger
             throw new SandboxException("the uid change did not stick");
         }
 
-        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem, networkNamespace, limitProblem);
+        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem, networkNamespace, networkPrepared, limitProblem);
     }
 
-    /// <summary>New mount, IPC and PID namespaces, and the prepared network namespace or a new one; the problem, if any.</summary>
-    private static string? EnterNamespaces(NetworkNamespace? preparedNetwork)
+    /// <summary>
+    /// New mount, IPC and PID namespaces, and the prepared network namespace or a new one: the problem, if any, and
+    /// whether the prepared network namespace was joined.
+    /// </summary>
+    private static (string? Problem, bool NetworkPrepared) EnterNamespaces(NetworkNamespace? preparedNetwork)
     {
         int others = Libc.CLONE_NEWNS | Libc.CLONE_NEWIPC | Libc.CLONE_NEWPID;
         if (preparedNetwork is not null)
@@ -125,14 +130,14 @@ internal static class Deprivileger
             {
                 if (preparedNetwork.Join())
                 {
-                    return Libc.Unshare(others) == 0 ? null : "unshare(mount, IPC, PID namespaces) failed: " + Libc.Describe(Libc.Errno);
+                    return (Libc.Unshare(others) == 0 ? null : "unshare(mount, IPC, PID namespaces) failed: " + Libc.Describe(Libc.Errno), true);
                 }
             }
         }
 
-        return Libc.Unshare(others | Libc.CLONE_NEWNET) == 0
+        return (Libc.Unshare(others | Libc.CLONE_NEWNET) == 0
             ? null
-            : "unshare(mount, IPC, network, PID namespaces) failed: " + Libc.Describe(Libc.Errno);
+            : "unshare(mount, IPC, network, PID namespaces) failed: " + Libc.Describe(Libc.Errno), false);
     }
 
     /// <summary>The bytes mapped now: the first field of <c>/proc/self/statm</c> (pages), or <see langword="null"/> without /proc.</summary>

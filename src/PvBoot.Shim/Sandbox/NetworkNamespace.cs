@@ -1,3 +1,4 @@
+using System.Globalization;
 using PvBoot.Shim.Native;
 
 namespace PvBoot.Shim.Sandbox;
@@ -30,16 +31,18 @@ internal sealed class NetworkNamespace : IDisposable
             return null;
         }
 
-        int fd = Libc.Open("/proc/thread-self/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        // /proc/self/task/TID rather than /proc/thread-self, which Linux 3.10 (EL7) lacks.
+        long tid = Libc.Syscall(Libc.SYS_gettid, 0, 0, 0);
+        int fd = Libc.Open(string.Create(CultureInfo.InvariantCulture, $"/proc/self/task/{tid}/ns/net"), Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
         return fd < 0 ? null : new NetworkNamespace(fd);
     }
 
-    /// <summary>The network namespace of the calling thread as /proc names it (<c>net:[INODE]</c>), or <see langword="null"/>.</summary>
+    /// <summary>The network namespace of the calling (single-threaded) process as /proc names it (<c>net:[INODE]</c>), or <see langword="null"/>.</summary>
     public static string? Current()
     {
         try
         {
-            return new FileInfo("/proc/thread-self/ns/net").LinkTarget;
+            return new FileInfo("/proc/self/ns/net").LinkTarget;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -26,6 +26,7 @@ public sealed class DeprivilegeTests
             Assert.That(result.Stderr, Does.Contain("root directory entries 0, /etc/passwd invisible"));
             Assert.That(result.Stderr, Does.Not.Contain("network namespace " + hostNetwork + ","), "the worker is still in the host's network namespace");
             Assert.That(result.Stderr, Does.Contain("GC heap limit 268435456 bytes"), "the worker's heap is capped at 256 MiB");
+            Assert.That(result.Stderr, Does.Contain("(made ahead by the parent)"), "the worker did not join the parent's prepared network namespace");
             Assert.That(result.ExitCode, Is.EqualTo(1), "a blank disk has no boot partition");
             Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty, "outputs or the sandbox directory left behind");
         });
