@@ -34,9 +34,11 @@ internal static class ForkedWorker
     private static volatile int running;
     private static volatile bool terminationRequested;
     private static int unreaped;
+
     /// <summary>
     /// Forks; the child runs <paramref name="work"/> (given the write end of the status pipe) and exits with its result.
-    /// Returns in the parent only, when the child has ended.
+    /// Returns in the parent only: when the child has ended, or when it has reported its exit code as its last status
+    /// line (it is then reaped by <see cref="ReapReported"/>).
     /// </summary>
     /// <exception cref="ShimException">The pipe or the fork could not be made.</exception>
     /// <param name="work">The worker's job, given the write end of the status pipe; returns the exit code.</param>
@@ -226,7 +228,7 @@ internal static class ForkedWorker
     internal static int? ReportedExit(StringBuilder status)
     {
         string text = status.ToString();
-        if (!text.EndsWith('\n'))
+        if (text.Length < 2 || !text.EndsWith('\n'))
         {
             return null;
         }

@@ -17,15 +17,15 @@ internal sealed class SandboxPreparation
     private readonly Thread thread;
     private volatile int threadId;
     private NetworkNamespace? network;
-    private (uint Uid, uint Gid) nobody = (65534, 65534);
+    private (uint Uid, uint Gid)? nobody;
 
     private SandboxPreparation() => thread = new Thread(Prepare) { IsBackground = true, Name = "sandbox" };
 
     /// <summary>The network namespace made ahead, or <see langword="null"/> (the worker then makes its own). Read after <see cref="WaitGone"/>.</summary>
     public NetworkNamespace? Network => network;
 
-    /// <summary>The uid and gid of <c>nobody</c> (<see cref="Deprivileger.Nobody"/>). Read after <see cref="WaitGone"/>.</summary>
-    public (uint Uid, uint Gid) Nobody => nobody;
+    /// <summary>The uid and gid of <c>nobody</c> (<see cref="Deprivileger.Nobody"/>), or <see langword="null"/> if not read. Read after <see cref="WaitGone"/>.</summary>
+    public (uint Uid, uint Gid)? Nobody => nobody;
 
     /// <summary>Starts the preparation thread.</summary>
     public static SandboxPreparation Start()
@@ -61,7 +61,14 @@ internal sealed class SandboxPreparation
     private void Prepare()
     {
         threadId = (int)Libc.Syscall(Libc.SYS_gettid, 0, 0, 0);
-        network = NetworkNamespace.Prepare();
-        nobody = Deprivileger.Nobody();
+        try
+        {
+            network = NetworkNamespace.Prepare();
+            nobody = Deprivileger.Nobody();
+        }
+        catch (Exception)
+        {
+            // Whatever is missing the worker makes itself; an exception must not end the process from this thread.
+        }
     }
 }

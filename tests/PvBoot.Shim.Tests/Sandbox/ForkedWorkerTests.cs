@@ -17,6 +17,8 @@ public sealed class ForkedWorkerTests
     }
 
     [TestCase("")]
+    [TestCase("\n")]
+    [TestCase("\n\n")]
     [TestCase("exit 0")]
     [TestCase("exit 256\n")]
     [TestCase("exit -1\n")]
