@@ -58,7 +58,7 @@ internal static class Pygrub
         }
 
         // The sandbox's guest-independent parts are made on a second thread meanwhile (SandboxPreparation).
-        SandboxPreparation? preparation = supervise && Libc.GetEffectiveUid() == 0 && !options.NoDepriv ? SandboxPreparation.Start() : null;
+        SandboxPreparation? preparation = supervise && Libc.GetEffectiveUid() == 0 && !options.NoDepriv ? SandboxPreparation.TryStart() : null;
 
         using var logger = new DeferredLogger(stderr, options.Debug, "pygrub");
         try

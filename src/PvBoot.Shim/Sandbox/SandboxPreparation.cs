@@ -27,12 +27,19 @@ internal sealed class SandboxPreparation
     /// <summary>The uid and gid of <c>nobody</c> (<see cref="Deprivileger.Nobody"/>), or <see langword="null"/> if not read. Read after <see cref="WaitGone"/>.</summary>
     public (uint Uid, uint Gid)? Nobody => nobody;
 
-    /// <summary>Starts the preparation thread.</summary>
-    public static SandboxPreparation Start()
+    /// <summary>Starts the preparation thread, or returns <see langword="null"/> if no thread can be started (the worker then does it all).</summary>
+    public static SandboxPreparation? TryStart()
     {
         var preparation = new SandboxPreparation();
-        preparation.thread.Start();
-        return preparation;
+        try
+        {
+            preparation.thread.Start();
+            return preparation;
+        }
+        catch (Exception e) when (e is ThreadStartException or OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
