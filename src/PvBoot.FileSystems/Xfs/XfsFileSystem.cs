@@ -22,6 +22,9 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
 
     private const int MaxCollectedExtents = 1 << 20;
 
+    /// <summary>How many file blocks one walk of the extent tree covers when reading data (at most this many extents).</summary>
+    private const ulong DataExtentSpanBlocks = 2048;
+
     private readonly XfsDsb sb;
     private readonly XfsNode root;
     private readonly int blockSize;
@@ -238,8 +241,10 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         long runDisk = 0;
         long runDestination = 0;
         long runLength = 0;
-        foreach ((XfsBmbtRec rec, long recordOffset) in CollectExtents(file, first, end))
+        List<(XfsBmbtRec Rec, long RecordOffset)> extents = DataExtents(file, first, end);
+        for (int i = FirstEndingAfter(extents, first); i < extents.Count && extents[i].Rec.StartOff < end; i++)
         {
+            (XfsBmbtRec rec, long recordOffset) = extents[i];
             if (rec.Unwritten)
             {
                 continue;
@@ -270,6 +275,46 @@ internal sealed class XfsFileSystem : FileSystemReaderBase<XfsNode>
         }
 
         Flush(destination, runDisk, runDestination, runLength);
+    }
+
+    /// <summary>
+    /// The file's extents overlapping blocks [<paramref name="first"/>, <paramref name="end"/>): from the node's last
+    /// walk when it covers them, else from a new walk over at least <see cref="DataExtentSpanBlocks"/> blocks.
+    /// </summary>
+    private List<(XfsBmbtRec Rec, long RecordOffset)> DataExtents(XfsNode file, ulong first, ulong end)
+    {
+        if (file.DataExtents is (ulong cachedFirst, ulong cachedEnd, var cached) && first >= cachedFirst && end <= cachedEnd)
+        {
+            return cached;
+        }
+
+        // Ahead, but not past the file's last block: extents beyond it are none of this read's business.
+        ulong fileBlocks = ((ulong)Math.Max(0, SizeOf(file)) + (ulong)(blockSize - 1)) >> sb.BlockLog;
+        ulong spanEnd = Math.Max(end, Math.Min(fileBlocks, first > ulong.MaxValue - DataExtentSpanBlocks ? ulong.MaxValue : first + DataExtentSpanBlocks));
+        List<(XfsBmbtRec Rec, long RecordOffset)> extents = CollectExtents(file, first, spanEnd);
+        file.DataExtents = (first, spanEnd, extents);
+        return extents;
+    }
+
+    /// <summary>The index of the first extent (sorted, not overlapping) that ends after <paramref name="block"/>.</summary>
+    private static int FirstEndingAfter(List<(XfsBmbtRec Rec, long RecordOffset)> extents, ulong block)
+    {
+        int lo = 0;
+        int hi = extents.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (extents[mid].Rec.EndOff <= block)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     private FileSystemEntryType TypeOfFileType(byte fileType, string structure, long at) =>

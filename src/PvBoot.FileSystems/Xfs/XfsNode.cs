@@ -28,4 +28,10 @@ internal sealed class XfsNode
 
     /// <summary>The data fork's absolute offset.</summary>
     public long DataForkOffset => Offset + Inode.CoreSize;
+
+    /// <summary>
+    /// The extents last collected for reading file data, covering file blocks [<c>First</c>, <c>End</c>), or
+    /// <see langword="null"/>: a copy's successive chunks are served from one walk of the extent tree.
+    /// </summary>
+    public (ulong First, ulong End, List<(XfsBmbtRec Rec, long RecordOffset)> Extents)? DataExtents { get; set; }
 }
