@@ -8,8 +8,9 @@ namespace PvBoot.Shim.Sandbox;
 /// </summary>
 /// <remarks>
 /// Creating a network namespace is the slowest step of entering the sandbox (0.3–0.8 ms: the kernel registers a
-/// loopback device and every protocol's tables). The parent makes it on its warm-up thread while its main thread
-/// reads the command line and makes the outputs, so the worker only joins it (<c>setns</c>, microseconds). The
+/// loopback device and every protocol's tables). The parent makes it on its preparation thread
+/// (<see cref="SandboxPreparation"/>) while its main thread reads the command line and makes the outputs, so the
+/// worker only joins it (<c>setns</c>, microseconds). The
 /// namespace is the same as the one <c>unshare(CLONE_NEWNET)</c> in the worker would make: new, holding only a
 /// loopback device that is down. Only the thread that unshared is ever in it in the parent, and that thread ends.
 /// </remarks>

@@ -47,9 +47,18 @@ internal sealed class SandboxPreparation
     /// done, before the runtime detaches the thread under its own locks; a fork in that window would copy a held lock
     /// into the child.
     /// </summary>
+    /// <remarks>
+    /// The wait is bounded: a thread still at work after two seconds is blocked in a system call (reading
+    /// <c>/etc/passwd</c> from a hung file system, say), which holds no runtime lock, and the fork goes ahead; the
+    /// worker then makes whatever the thread had not made when it was forked.
+    /// </remarks>
     public void WaitGone()
     {
-        thread.Join();
+        if (!thread.Join(TimeSpan.FromSeconds(2)))
+        {
+            return;
+        }
+
         int pid = Libc.GetPid();
         var clock = Stopwatch.StartNew();
         while (threadId > 0 && Libc.Syscall(Libc.SYS_tgkill, pid, threadId, 0) == 0 && clock.ElapsedMilliseconds < 1000)
