@@ -7,7 +7,7 @@ internal static partial class Libc
 {
     private const string Library = "libc.so.6";
 
-    /// <summary>open(2): read only.</summary>
+    /// <summary><c>O_RDONLY</c>.</summary>
     public const int O_RDONLY = 0;
 
     /// <summary><c>O_WRONLY</c>.</summary>
