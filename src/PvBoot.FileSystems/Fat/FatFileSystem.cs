@@ -425,12 +425,8 @@ internal sealed class FatFileSystem : FileSystemReaderBase<FatNode>
             yield break;
         }
 
-        long cap = CeilDiv(MaxDirectoryBytes, bytesPerCluster) + 1;
         uint cluster = CheckFirstCluster(directory);
-        uint saved = cluster;
-        long count = 1;
-        int power = 1;
-        int lambda = 0;
+        var chain = new ChainGuard(this, cluster, CeilDiv(MaxDirectoryBytes, bytesPerCluster) + 1, "a directory may hold at most 65,536 entries");
         while (true)
         {
             long start = ClusterOffset(cluster);
@@ -445,14 +441,8 @@ internal sealed class FatFileSystem : FileSystemReaderBase<FatNode>
                 yield break;
             }
 
-            CheckLink(cluster, next, saved, ref count, cap, "a directory may hold at most 65,536 entries");
+            chain.Follow(cluster, next);
             cluster = next;
-            if (++lambda == power)
-            {
-                saved = cluster;
-                power <<= 1;
-                lambda = 0;
-            }
         }
     }
 
@@ -473,20 +463,9 @@ internal sealed class FatFileSystem : FileSystemReaderBase<FatNode>
         return cluster;
     }
 
-    private void CheckLink(uint cluster, uint next, uint saved, ref long count, long cap, string why)
-    {
-        if (next == saved)
-        {
-            throw new CorruptImageException(Source.Name, FatStructure, $"entry {cluster}", FatEntryOffset(cluster),
-                $"the cluster chain loops back to cluster {next}");
-        }
-
-        if (++count > cap)
-        {
-            throw new CorruptImageException(Source.Name, FatStructure, $"entry {cluster}", FatEntryOffset(cluster),
-                $"the cluster chain is longer than {cap} clusters ({why}; a loop?)");
-        }
-    }
+    /// <summary>An error at the FAT entry of <paramref name="cluster"/>.</summary>
+    private CorruptImageException ChainError(uint cluster, string problem) =>
+        new(Source.Name, FatStructure, $"entry {cluster}", FatEntryOffset(cluster), problem);
 
     private void EnsureChainValidated(FatNode file)
     {
@@ -496,12 +475,8 @@ internal sealed class FatFileSystem : FileSystemReaderBase<FatNode>
         }
 
         long needed = CeilDiv(file.Size, bytesPerCluster);
-        long cap = needed + 1;
         uint cluster = CheckFirstCluster(file);
-        uint saved = cluster;
-        long count = 1;
-        int power = 1;
-        int lambda = 0;
+        var chain = new ChainGuard(this, cluster, needed + 1, $"the size of {file.Size} bytes needs {needed}");
         while (true)
         {
             uint next = NextCluster(cluster);
@@ -510,23 +485,16 @@ internal sealed class FatFileSystem : FileSystemReaderBase<FatNode>
                 break;
             }
 
-            CheckLink(cluster, next, saved, ref count, cap, $"the size of {file.Size} bytes needs {needed}");
+            chain.Follow(cluster, next);
             cluster = next;
-            if (++lambda == power)
-            {
-                saved = cluster;
-                power <<= 1;
-                lambda = 0;
-            }
         }
 
-        if (count < needed)
+        if (chain.Count < needed)
         {
-            throw new CorruptImageException(Source.Name, FatStructure, $"entry {cluster}", FatEntryOffset(cluster),
-                $"the cluster chain ends after {count} clusters but the size of {file.Size} bytes needs {needed}");
+            throw ChainError(cluster, $"the cluster chain ends after {chain.Count} clusters but the size of {file.Size} bytes needs {needed}");
         }
 
-        file.ValidatedClusters = count;
+        file.ValidatedClusters = chain.Count;
         file.CursorIndex = 0;
         file.CursorCluster = file.FirstCluster;
     }
@@ -536,8 +504,7 @@ internal sealed class FatFileSystem : FileSystemReaderBase<FatNode>
         uint next = NextCluster(cluster);
         if (next == EndOfChain)
         {
-            throw new CorruptImageException(Source.Name, FatStructure, $"entry {cluster}", FatEntryOffset(cluster),
-                "the cluster chain ended early (changed since it was checked?)");
+            throw ChainError(cluster, "the cluster chain ended early (changed since it was checked?)");
         }
 
         return next;
@@ -614,5 +581,40 @@ internal sealed class FatFileSystem : FileSystemReaderBase<FatNode>
         }
 
         return cachedFatSector[offset - sectorOffset];
+    }
+
+    /// <summary>
+    /// The checks on following a cluster chain link by link: a cap on its length, and Brent's cycle detection (a
+    /// saved cluster, moved forward at each power of two), which finds a loop with no memory beyond one cluster.
+    /// </summary>
+    private sealed class ChainGuard(FatFileSystem fs, uint first, long cap, string why)
+    {
+        private uint saved = first;
+        private int power = 1;
+        private int lambda;
+
+        /// <summary>The clusters followed so far, the first included.</summary>
+        public long Count { get; private set; } = 1;
+
+        /// <summary>Checks the link from <paramref name="cluster"/> to <paramref name="next"/> before the walk takes it.</summary>
+        public void Follow(uint cluster, uint next)
+        {
+            if (next == saved)
+            {
+                throw fs.ChainError(cluster, $"the cluster chain loops back to cluster {next}");
+            }
+
+            if (++Count > cap)
+            {
+                throw fs.ChainError(cluster, $"the cluster chain is longer than {cap} clusters ({why}; a loop?)");
+            }
+
+            if (++lambda == power)
+            {
+                saved = next;
+                power <<= 1;
+                lambda = 0;
+            }
+        }
     }
 }
