@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using System.Text.RegularExpressions;
 using PvBoot.Testing;
@@ -37,6 +38,26 @@ public partial class PortableBinaryTests
 
         Assert.That(needed, Is.Not.Empty);
         Assert.That(needed, Is.SubsetOf(AllowedLibraries));
+    }
+
+    [Test]
+    public void ReleaseBinary_IsAPositionIndependentExecutable()
+    {
+        // The binary that parses hostile images gets a random load address: an ELF64 ET_DYN file with a program
+        // interpreter (a shared library would have none).
+        byte[] image = File.ReadAllBytes(ReleaseArtifacts.PortablePygrub);
+        ReadOnlySpan<byte> elf = image;
+        Assert.That(elf[..4].ToArray(), Is.EqualTo("\u007fELF"u8.ToArray()), "not an ELF file");
+        Assert.That(elf[4], Is.EqualTo(2), "EI_CLASS: not ELF64");
+        Assert.That(BinaryPrimitives.ReadUInt16LittleEndian(elf[16..]), Is.EqualTo(3), "e_type: not ET_DYN, so the load address is fixed");
+
+        long programHeaders = (long)BinaryPrimitives.ReadUInt64LittleEndian(elf[32..]);
+        int entrySize = BinaryPrimitives.ReadUInt16LittleEndian(elf[54..]);
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(elf[56..]);
+        Assert.That(programHeaders + ((long)entrySize * count), Is.LessThanOrEqualTo(image.Length), "program headers past the end of the file");
+        bool hasInterpreter = Enumerable.Range(0, count)
+            .Any(i => BinaryPrimitives.ReadUInt32LittleEndian(image.AsSpan((int)(programHeaders + (i * entrySize)))) == 3);
+        Assert.That(hasInterpreter, Is.True, "no PT_INTERP: not an executable");
     }
 
     [GeneratedRegex(@"GLIBC_(\d+\.\d+(?:\.\d+)?)")]
