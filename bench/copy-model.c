@@ -1,0 +1,192 @@
+/*
+ * A model of the copy step alone, without PvBoot's start-up, sandbox or configuration: copies a file's extents out of
+ * a disk image into a new output file with plain system calls, in one of several ways, so bench/copy-floor.sh can show
+ * what a single-threaded copy of a given layout costs at best.
+ *
+ *   copy-model MODE IMAGE EXTENTS OUTPUT
+ *
+ * EXTENTS holds one "IMAGE_OFFSET LENGTH" pair per line, in file order. OUTPUT is created (it must not exist) and gets
+ * disk space reserved ahead of the data as PvBoot's pygrub does (fallocate KEEP_SIZE, 8 MiB then doubling). MODE:
+ *   window   256 KiB reads through a read-ahead window, the file's pieces gathered into a 256 KiB output buffer
+ *            (what PvBoot's readers do for small extents)
+ *   direct   one read per extent piece of up to 256 KiB straight into the output buffer (PvBoot's large extents)
+ *   preadv   one preadv per run of nearby pieces, the other file's bytes in between read into a scratch buffer
+ *   mmap     the image mapped in 4 MiB windows (populated with MADV_POPULATE_READ) and written out with writev
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+
+enum { CHUNK = 256 << 10, SCRATCH = 64 << 10, MAP_WINDOW = 4 << 20, MAX_IOV = 1024 };
+
+struct piece { long offset, length; };
+
+static struct piece *pieces;
+static size_t count;
+static int image = -1, output = -1;
+static long reserved, written;
+
+static void fail(const char *what)
+{
+    fprintf(stderr, "copy-model: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static void reserve(long end)
+{
+    while (end > reserved) {
+        long step = reserved ? reserved : 8L << 20;
+        if (fallocate(output, FALLOC_FL_KEEP_SIZE, reserved, step) != 0) return; /* the writes decide */
+        reserved += step;
+    }
+}
+
+static void put(const char *data, long length)
+{
+    reserve(written + length);
+    for (long done = 0; done < length;) {
+        ssize_t n = write(output, data + done, length - done);
+        if (n <= 0) fail("write");
+        done += n;
+    }
+    written += length;
+}
+
+static void get(char *buffer, long length, long offset)
+{
+    for (long done = 0; done < length;) {
+        ssize_t n = pread(image, buffer + done, length - done, offset + done);
+        if (n <= 0) { errno = n == 0 ? EIO : errno; fail("pread"); }
+        done += n;
+    }
+}
+
+static void copy_window(void)
+{
+    static char window[CHUNK], out[CHUNK];
+    long start = -1, filled = 0, used = 0;
+    for (size_t i = 0; i < count; i++) {
+        for (long offset = pieces[i].offset, left = pieces[i].length; left > 0;) {
+            if (offset < start || offset >= start + filled) {
+                start = offset;
+                filled = pread(image, window, CHUNK, offset);
+                if (filled <= 0) fail("pread");
+            }
+            long n = start + filled - offset;
+            if (n > left) n = left;
+            if (n > CHUNK - used) n = CHUNK - used;
+            memcpy(out + used, window + (offset - start), n);
+            used += n; offset += n; left -= n;
+            if (used == CHUNK) { put(out, used); used = 0; }
+        }
+    }
+    put(out, used);
+}
+
+static void copy_direct(void)
+{
+    static char out[CHUNK];
+    for (size_t i = 0; i < count; i++)
+        for (long offset = pieces[i].offset, left = pieces[i].length; left > 0;) {
+            long n = left < CHUNK ? left : CHUNK;
+            get(out, n, offset);
+            put(out, n);
+            offset += n; left -= n;
+        }
+}
+
+static void copy_preadv(void)
+{
+    static char out[CHUNK], scratch[SCRATCH];
+    struct iovec iov[MAX_IOV];
+    int vectors = 0;
+    long used = 0, start = 0, next = 0, within = 0;
+    for (size_t i = 0;;) {
+        int done = i == count;
+        long offset = done ? 0 : pieces[i].offset + within;
+        if (vectors > 0 && (done || used == CHUNK || offset < next || offset - next > SCRATCH || vectors >= MAX_IOV - 2)) {
+            if (preadv(image, iov, vectors, start) != next - start) fail("preadv");
+            vectors = 0;
+        }
+        if (done || used == CHUNK) { put(out, used); used = 0; }
+        if (done) break;
+        if (vectors == 0) start = next = offset;
+        if (offset > next) iov[vectors++] = (struct iovec){ scratch, (size_t)(offset - next) };
+        long n = pieces[i].length - within;
+        if (n > CHUNK - used) n = CHUNK - used;
+        iov[vectors++] = (struct iovec){ out + used, (size_t)n };
+        used += n; next = offset + n; within += n;
+        if (within == pieces[i].length) { i++; within = 0; }
+    }
+}
+
+static void copy_mmap(void)
+{
+    struct iovec iov[MAX_IOV];
+    size_t i = 0;
+    long within = 0;
+    while (i < count) {
+        long base = (pieces[i].offset + within) & ~4095L;
+        char *map = mmap(NULL, MAP_WINDOW, PROT_READ, MAP_SHARED, image, base);
+        if (map == MAP_FAILED) fail("mmap");
+        (void)madvise(map, MAP_WINDOW, MADV_POPULATE_READ);
+        int vectors = 0;
+        long batch = 0;
+        while (i < count) {
+            long offset = pieces[i].offset + within;
+            if (offset < base || offset >= base + MAP_WINDOW) break;
+            long n = base + MAP_WINDOW - offset;
+            if (n > pieces[i].length - within) n = pieces[i].length - within;
+            iov[vectors++] = (struct iovec){ map + (offset - base), (size_t)n };
+            batch += n; within += n;
+            if (within == pieces[i].length) { i++; within = 0; }
+            if (vectors == MAX_IOV) {
+                reserve(written + batch);
+                if (writev(output, iov, vectors) != batch) fail("writev");
+                written += batch; vectors = 0; batch = 0;
+            }
+        }
+        if (vectors > 0) {
+            reserve(written + batch);
+            if (writev(output, iov, vectors) != batch) fail("writev");
+            written += batch;
+        }
+        munmap(map, MAP_WINDOW);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 5) { fprintf(stderr, "usage: copy-model window|direct|preadv|mmap IMAGE EXTENTS OUTPUT\n"); return 2; }
+    FILE *list = fopen(argv[3], "r");
+    if (!list) fail(argv[3]);
+    size_t capacity = 1024;
+    pieces = malloc(capacity * sizeof *pieces);
+    long offset, length;
+    while (fscanf(list, "%ld %ld", &offset, &length) == 2) {
+        if (count == capacity) pieces = realloc(pieces, (capacity *= 2) * sizeof *pieces);
+        if (!pieces) fail("realloc");
+        pieces[count++] = (struct piece){ offset, length };
+    }
+    fclose(list);
+    if ((image = open(argv[2], O_RDONLY)) < 0) fail(argv[2]);
+    if ((output = open(argv[4], O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0) fail(argv[4]);
+    if (!strcmp(argv[1], "window")) copy_window();
+    else if (!strcmp(argv[1], "direct")) copy_direct();
+    else if (!strcmp(argv[1], "preadv")) copy_preadv();
+    else if (!strcmp(argv[1], "mmap")) copy_mmap();
+    else { fprintf(stderr, "copy-model: unknown mode %s\n", argv[1]); return 2; }
+    if (ftruncate(output, written) != 0) fail("ftruncate");
+    if (close(output) != 0) fail("close");
+    return 0;
+}
