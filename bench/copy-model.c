@@ -115,7 +115,8 @@ static void copy_preadv(void)
         int done = i == count;
         long offset = done ? 0 : pieces[i].offset + within;
         if (vectors > 0 && (done || used == CHUNK || offset < next || offset - next > SCRATCH || vectors >= MAX_IOV - 2)) {
-            if (preadv(image, iov, vectors, start) != next - start) fail("preadv");
+            ssize_t got = preadv(image, iov, vectors, start);
+            if (got != next - start) { errno = got < 0 ? errno : EIO; fail("preadv"); }
             vectors = 0;
         }
         if (done || used == CHUNK) { put(out, used); used = 0; }
@@ -128,6 +129,15 @@ static void copy_preadv(void)
         used += n; next = offset + n; within += n;
         if (within == pieces[i].length) { i++; within = 0; }
     }
+}
+
+static void put_vectors(const struct iovec *iov, int vectors, long length)
+{
+    if (vectors == 0) return;
+    reserve(written + length);
+    ssize_t n = writev(output, iov, vectors);
+    if (n != length) { errno = n < 0 ? errno : EIO; fail("writev"); }
+    written += length;
 }
 
 static void copy_mmap(void)
@@ -150,17 +160,9 @@ static void copy_mmap(void)
             iov[vectors++] = (struct iovec){ map + (offset - base), (size_t)n };
             batch += n; within += n;
             if (within == pieces[i].length) { i++; within = 0; }
-            if (vectors == MAX_IOV) {
-                reserve(written + batch);
-                if (writev(output, iov, vectors) != batch) fail("writev");
-                written += batch; vectors = 0; batch = 0;
-            }
+            if (vectors == MAX_IOV) { put_vectors(iov, vectors, batch); vectors = 0; batch = 0; }
         }
-        if (vectors > 0) {
-            reserve(written + batch);
-            if (writev(output, iov, vectors) != batch) fail("writev");
-            written += batch;
-        }
+        put_vectors(iov, vectors, batch);
         munmap(map, MAP_WINDOW);
     }
 }
