@@ -39,6 +39,7 @@ extents() {
       sed -nE 's/^data offset [0-9]+ startblock [0-9]+ \(([0-9]+)\/([0-9]+)\) count ([0-9]+) flag 0$/\1 \2 \3/p' |
       awk -v b="$block" -v ag="$agblocks" -v base=$base '{ print base + ($1 * ag + $2) * b, $3 * b }'
     mkdir -p "$work/mnt"
+    trap 'umount "$work/mnt" 2>/dev/null || true' EXIT
     mount -o loop,ro "$dev" "$work/mnt"
     cp "$work/mnt$kernel" "$work/expected"
     umount "$work/mnt"
