@@ -39,6 +39,22 @@ public static class BlockSourceExtensions
         }
     }
 
+    /// <summary>The total length of <paramref name="buffers"/>, or -1 if it does not fit in a <see cref="long"/>.</summary>
+    internal static long TotalLength(IReadOnlyList<Memory<byte>> buffers)
+    {
+        long total = 0;
+        for (int i = 0; i < buffers.Count; i++)
+        {
+            total += buffers[i].Length;
+            if (total < 0)
+            {
+                return -1;
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>Returns a source that exposes <paramref name="length"/> bytes of <paramref name="source"/> from <paramref name="offset"/>.</summary>
     /// <param name="source">The containing source.</param>
     /// <param name="offset">The start of the range.</param>

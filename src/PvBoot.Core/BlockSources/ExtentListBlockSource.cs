@@ -49,12 +49,12 @@ public sealed class ExtentListBlockSource : IBlockSource
     public void ReadExactly(long offset, Span<byte> destination)
     {
         this.CheckRange(offset, destination.Length, "image", "offset");
-        int index = Array.BinarySearch(starts, offset);
-        if (index < 0)
+        if (destination.IsEmpty)
         {
-            index = ~index - 1;
+            return;
         }
 
+        int index = ExtentAt(offset);
         while (!destination.IsEmpty)
         {
             while (offset - starts[index] >= extents[index].Length)
@@ -68,5 +68,50 @@ public sealed class ExtentListBlockSource : IBlockSource
             destination = destination[count..];
             offset += count;
         }
+    }
+
+    /// <inheritdoc />
+    public void ReadExactly(long offset, IReadOnlyList<Memory<byte>> destinations)
+    {
+        ArgumentNullException.ThrowIfNull(destinations);
+        long total = BlockSourceExtensions.TotalLength(destinations);
+        this.CheckRange(offset, total, "image", "offset");
+        if (total == 0)
+        {
+            return;
+        }
+
+        // Inside one extent the parent can read it all at once; across extents each buffer is read in turn.
+        int index = ExtentAt(offset);
+        long within = offset - starts[index];
+        if (total <= extents[index].Length - within)
+        {
+            parent.ReadExactly(extents[index].Offset + within, destinations);
+            return;
+        }
+
+        for (int i = 0; i < destinations.Count; i++)
+        {
+            ReadExactly(offset, destinations[i].Span);
+            offset += destinations[i].Length;
+        }
+    }
+
+    /// <summary>The index of the extent holding <paramref name="offset"/> (inside <c>[0, Length)</c>).</summary>
+    private int ExtentAt(long offset)
+    {
+        int index = Array.BinarySearch(starts, offset);
+        if (index < 0)
+        {
+            return ~index - 1;
+        }
+
+        // Zero-length extents share a start with the next one; the offset lies in the last extent that starts there.
+        while (index + 1 < starts.Length && starts[index + 1] == offset)
+        {
+            index++;
+        }
+
+        return index;
     }
 }

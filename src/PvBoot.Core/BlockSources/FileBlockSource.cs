@@ -52,6 +52,36 @@ public sealed class FileBlockSource : IBlockSource, IDisposable
     }
 
     /// <inheritdoc />
+    public void ReadExactly(long offset, IReadOnlyList<Memory<byte>> destinations)
+    {
+        ArgumentNullException.ThrowIfNull(destinations);
+        long total = BlockSourceExtensions.TotalLength(destinations);
+        this.CheckRange(offset, total, "image", "offset");
+
+        // One preadv; more buffers than a call takes are read one at a time.
+        long done = destinations.Count is > 0 and <= LinuxScatterRead.MaxBuffers ? LinuxScatterRead.Read(handle, destinations, offset) : 0;
+
+        // A short read (a signal, the end of a device) is finished one buffer at a time from where it stopped.
+        for (int i = 0; i < destinations.Count && done < total; i++)
+        {
+            Memory<byte> destination = destinations[i];
+            if (done >= destination.Length)
+            {
+                done -= destination.Length;
+                total -= destination.Length;
+            }
+            else
+            {
+                ReadExactly(offset + done, destination.Span[(int)done..]);
+                total -= destination.Length;
+                done = 0;
+            }
+
+            offset += destination.Length;
+        }
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         if (ownsHandle)

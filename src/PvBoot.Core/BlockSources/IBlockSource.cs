@@ -20,4 +20,23 @@ public interface IBlockSource
     /// <param name="offset">The byte offset within this source.</param>
     /// <param name="destination">The buffer to fill completely.</param>
     void ReadExactly(long offset, Span<byte> destination);
+
+    /// <summary>
+    /// Fills <paramref name="destinations"/> in order with the bytes starting at <paramref name="offset"/>: the first
+    /// buffer from <paramref name="offset"/>, each next one from where the one before it ends. A file-backed source
+    /// does this in one scatter read (<c>preadv</c>), which lets a caller read a range and keep only some of it
+    /// without copying; the default reads each buffer in turn. The same errors as the single-buffer form.
+    /// </summary>
+    /// <param name="offset">The byte offset within this source of the first buffer's first byte.</param>
+    /// <param name="destinations">The buffers to fill completely, in source order.</param>
+    void ReadExactly(long offset, IReadOnlyList<Memory<byte>> destinations)
+    {
+        ArgumentNullException.ThrowIfNull(destinations);
+        for (int i = 0; i < destinations.Count; i++)
+        {
+            Memory<byte> destination = destinations[i];
+            ReadExactly(offset, destination.Span);
+            offset += destination.Length;
+        }
+    }
 }

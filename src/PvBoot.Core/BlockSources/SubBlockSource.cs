@@ -35,4 +35,12 @@ public sealed class SubBlockSource : IBlockSource
         this.CheckRange(offset, destination.Length, "image", "offset");
         parent.ReadExactly(Start + offset, destination);
     }
+
+    /// <inheritdoc />
+    public void ReadExactly(long offset, IReadOnlyList<Memory<byte>> destinations)
+    {
+        ArgumentNullException.ThrowIfNull(destinations);
+        this.CheckRange(offset, BlockSourceExtensions.TotalLength(destinations), "image", "offset");
+        parent.ReadExactly(Start + offset, destinations);
+    }
 }

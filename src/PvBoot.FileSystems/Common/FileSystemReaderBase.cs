@@ -1,4 +1,3 @@
-using System.Buffers;
 using PvBoot.Core;
 using PvBoot.Core.BlockSources;
 using PvBoot.Core.FileSystems;
@@ -15,18 +14,14 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
     where TNode : class
 {
     private const int CopyChunkBytes = 256 * 1024;
-    private const int DataWindowBytes = 256 * 1024;
-    private const int SmallDataRead = 64 * 1024;
     private const int MetadataCacheEntries = 4096;
     private const long MetadataCacheBytes = 8L * 1024 * 1024;
 
     private readonly List<string> warnings = [];
     private readonly Dictionary<(long Offset, int Length), byte[]> metadataCache = [];
     private long metadataCacheBytes;
-    private byte[]? dataWindow;
-    private long dataWindowStart;
-    private int dataWindowLength;
-    private int dataWindowLimit;
+    private ScatterReadBatch? copyBatch;
+    private ScatterReadBatch? copying;
 
     protected FileSystemReaderBase(IBlockSource source, FileSystemBudgets budgets)
     {
@@ -178,30 +173,27 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
     }
 
     /// <summary>
-    /// Reads file data at <paramref name="diskOffset"/> of <see cref="Source"/>, after checking the range. During
-    /// <see cref="CopyTo"/>, a small read fills a read-ahead window (up to 256 KiB, no larger than the file) and later
-    /// reads inside it are copied from memory: a fragmented file's pieces usually lie close together (interleaved with
-    /// another file's), so one large read serves many of them. Other reads (a configuration file) go straight through.
+    /// Reads file data at <paramref name="diskOffset"/> of <see cref="Source"/> into <paramref name="destination"/>,
+    /// after checking the range. During <see cref="CopyTo"/> the read is queued instead and issued with the chunk's
+    /// other reads (<see cref="ScatterReadBatch"/>) before the chunk is written out: a fragmented file's pieces usually
+    /// lie close together, interleaved with another file's, so a few scatter reads serve a whole chunk. The format
+    /// must not look at <paramref name="destination"/> before the chunk is complete. Other reads (a configuration
+    /// file) go straight through.
     /// </summary>
     /// <exception cref="CorruptImageException">The range is outside the source.</exception>
     protected void ReadData(long diskOffset, Span<byte> destination, string structure, string field)
     {
         Source.CheckRange(diskOffset, destination.Length, structure, field);
-        if (destination.Length >= SmallDataRead || destination.Length >= dataWindowLimit)
+        if (copying is ScatterReadBatch batch
+            && batch.Chunk.AsSpan().Overlaps(destination, out int at)
+            && at >= 0
+            && destination.Length <= batch.Chunk.Length - at)
         {
-            Source.ReadExactly(diskOffset, destination);
+            batch.Add(Source, diskOffset, at, destination.Length);
             return;
         }
 
-        if (dataWindow is null || diskOffset < dataWindowStart || diskOffset + destination.Length > dataWindowStart + dataWindowLength)
-        {
-            dataWindow ??= new byte[DataWindowBytes];
-            dataWindowLength = (int)Math.Min(dataWindowLimit, Source.Length - diskOffset);
-            dataWindowStart = diskOffset;
-            Source.ReadExactly(diskOffset, dataWindow.AsSpan(0, dataWindowLength));
-        }
-
-        dataWindow.AsSpan((int)(diskOffset - dataWindowStart), destination.Length).CopyTo(destination);
+        Source.ReadExactly(diskOffset, destination);
     }
 
     /// <inheritdoc />
@@ -217,24 +209,24 @@ internal abstract class FileSystemReaderBase<TNode> : IFileSystemReader
                 ImageProblem.LimitExceeded);
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyChunkBytes);
-        dataWindowLimit = (int)Math.Clamp(file.Size, SmallDataRead, DataWindowBytes);
+        ScatterReadBatch batch = copyBatch ??= new ScatterReadBatch(CopyChunkBytes);
+        copying = batch;
         try
         {
             for (long offset = 0; offset < file.Size;)
             {
                 Meter.Reset();
                 int count = (int)Math.Min(CopyChunkBytes, file.Size - offset);
-                ReadFileData(node, offset, buffer.AsSpan(0, count));
-                destination.Write(buffer, 0, count);
+                ReadFileData(node, offset, batch.Chunk.AsSpan(0, count));
+                batch.Flush(Source);
+                destination.Write(batch.Chunk, 0, count);
                 offset += count;
             }
         }
         finally
         {
-            dataWindowLimit = 0;
-            dataWindowLength = 0;
-            ArrayPool<byte>.Shared.Return(buffer);
+            copying = null;
+            batch.Discard();
         }
     }
 
