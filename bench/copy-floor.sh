@@ -77,9 +77,9 @@ python3 - "$work/times.json" <<'PY'
 import json, sys
 times = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
 how = {
-    "window": "a 256 KiB read-ahead window, as PvBoot copies small extents",
-    "direct": "one read per extent, at most 256 KiB, as PvBoot copies large extents",
-    "preadv": "a window, the other file's bytes read into a scratch buffer",
+    "window": "a 256 KiB read-ahead window, each piece copied out of it",
+    "direct": "one read per extent, at most 256 KiB",
+    "preadv": "a scatter read per chunk, the bytes in between to a scratch buffer, as PvBoot copies",
     "mmap": "the image mapped and written out with writev",
 }
 print("copy step only, medians of 20 runs; ratio against the same file system's contiguous twin read directly")

@@ -7,10 +7,10 @@
  *
  * EXTENTS holds one "IMAGE_OFFSET LENGTH" pair per line, in file order. OUTPUT is created (it must not exist) and gets
  * disk space reserved ahead of the data as PvBoot's pygrub does (fallocate KEEP_SIZE, 8 MiB then doubling). MODE:
- *   window   256 KiB reads through a read-ahead window, the file's pieces gathered into a 256 KiB output buffer
- *            (what PvBoot's readers do for small extents)
- *   direct   one read per extent piece of up to 256 KiB straight into the output buffer (PvBoot's large extents)
- *   preadv   one preadv per run of nearby pieces, the other file's bytes in between read into a scratch buffer
+ *   window   256 KiB reads through a read-ahead window, the file's pieces copied into a 256 KiB output buffer
+ *   direct   one read per extent piece of up to 256 KiB straight into the output buffer
+ *   preadv   one preadv per run of nearby pieces, the other file's bytes in between read into a scratch buffer (what
+ *            PvBoot's ext and XFS readers do: one scatter read per 256 KiB chunk of the file)
  *   mmap     the image mapped in 4 MiB windows (populated with MADV_POPULATE_READ) and written out with writev
  */
 #define _GNU_SOURCE
