@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using PvBoot.Core.BlockSources;
 using PvBoot.Core.FileSystems;
 using PvBoot.FileSystems.Btrfs;
+using PvBoot.FileSystems.Tests.Common;
 using PvBoot.Testing;
 
 namespace PvBoot.FileSystems.Tests.Btrfs;
@@ -53,7 +53,7 @@ public sealed class BtrfsLargeFileTests
         FileSystemEntry kernel = BtrfsTestImage.LookupOrFail(fs, manifest[1]);
         Assert.That(kernel.Size, Is.EqualTo(long.Parse(manifest[2], System.Globalization.CultureInfo.InvariantCulture)));
 
-        using var hash = new HashingStream();
+        using var hash = new Sha256Sink();
         fs.CopyTo(kernel, Stream.Null);
         long before = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
@@ -63,44 +63,5 @@ public sealed class BtrfsLargeFileTests
         Assert.That(hash.Hex(), Is.EqualTo(manifest[3]));
         Assert.That(allocated, Is.LessThan(8L << 20), "memory must not grow with the 96 MiB file");
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
-    }
-
-    private sealed class HashingStream : Stream
-    {
-        private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public string Hex() => Convert.ToHexStringLower(hash.GetHashAndReset());
-
-        public override void Write(byte[] buffer, int offset, int count) => hash.AppendData(buffer, offset, count);
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                hash.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }

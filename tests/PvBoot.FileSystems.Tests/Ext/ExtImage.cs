@@ -34,13 +34,7 @@ internal static partial class ExtImage
     public static FileSystemEntry Lookup(IFileSystemReader fs, string path, bool follow = true)
         => fs.Lookup(Encoding.UTF8.GetBytes(path), follow) ?? throw new AssertionException($"{path} not found");
 
-    public static string Sha256Of(IFileSystemReader fs, FileSystemEntry file)
-    {
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        using var sink = new HashingStream(hash);
-        fs.CopyTo(file, sink);
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
+    public static string Sha256Of(IFileSystemReader fs, FileSystemEntry file) => Common.Sha256Sink.Of(fs, file);
 
     public static string Debugfs(string image, string command, bool write = false)
     {
@@ -185,32 +179,4 @@ internal static partial class ExtImage
 
     [GeneratedRegex(@"located at block (\d+), offset 0x([0-9a-fA-F]+)")]
     private static partial Regex ImapRegex();
-
-    /// <summary>A write-only stream that feeds a hash and keeps nothing.</summary>
-    private sealed class HashingStream(System.Security.Cryptography.IncrementalHash hash) : Stream
-    {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => hash.AppendData(buffer, offset, count);
-
-        public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
 }
