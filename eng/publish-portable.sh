@@ -15,8 +15,11 @@ fi
 export PVBOOT_ZIG="$zig"
 # zig keeps a cache; keep it inside the repository's out/ directory.
 export ZIG_GLOBAL_CACHE_DIR="$tools/zig-cache" ZIG_LOCAL_CACHE_DIR="$tools/zig-cache"
+# Its own intermediate and output directories: the native link writes under OutputPath, and a link left there by a
+# developer build (`dotnet publish` without zig) would otherwise count as up to date and be published here.
 dotnet publish src/PvBoot.Shim -c Release -r linux-x64 -o out/portable -nologo -clp:ErrorsOnly -warnaserror \
-  -p:CppCompilerAndLinker="$root/eng/zig-cc.sh" -p:StripSymbols=false -p:IntermediateOutputPath="$root/out/obj-portable/" >&2
+  -p:CppCompilerAndLinker="$root/eng/zig-cc.sh" -p:StripSymbols=false \
+  -p:IntermediateOutputPath="$root/out/obj-portable/" -p:OutputPath="$root/out/bin-portable/" >&2
 strip --strip-all out/portable/pygrub
 rm -f out/portable/*.dbg out/portable/*.pdb out/portable/*.xml
 echo "$root/out/portable/pygrub"
