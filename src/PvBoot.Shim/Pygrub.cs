@@ -87,7 +87,7 @@ internal static class Pygrub
         }
     }
 
-    /// <summary>The work on the guest: open the image, deprivilege (when <paramref name="sandbox"/> gives the empty directory and the parts made ahead), run.</summary>
+    /// <summary>The work on the guest: open the image, deprivilege (when <paramref name="sandbox"/> asks for it), run.</summary>
     private static RunResult Work(
         PygrubOptions options,
         RunOutputs outputs,
@@ -95,7 +95,7 @@ internal static class Pygrub
         TextWriter stderr,
         ILogger logger,
         Func<BootSessionRequest, IBootSession> openSession,
-        (string Directory, SandboxPreparation? Preparation)? sandbox,
+        SandboxRequest? sandbox,
         bool forked)
     {
         SafeFileHandle image;
@@ -129,14 +129,14 @@ internal static class Pygrub
             }
 
             long fileCap = FileSizeCap();
-            if (sandbox is (string sandboxDirectory, var preparation))
+            if (sandbox is { Preparation: var preparation })
             {
                 (uint nobodyUid, uint nobodyGid) = preparation?.Nobody ?? Deprivileger.Nobody();
                 uint uid = options.RunAs is int runAs and > 0 ? (uint)runAs : nobodyUid;
                 uint gid = options.RunAs is int runAsGid and > 0 ? (uint)runAsGid : nobodyGid;
                 stderr.Flush();
                 SandboxState state = Deprivileger.Enter(
-                    sandboxDirectory, uid, gid, fileCap, (int)Math.Ceiling(options.Deadline.TotalSeconds), preparation?.Network);
+                    options.OutputDirectory, uid, gid, fileCap, (int)Math.Ceiling(options.Deadline.TotalSeconds), preparation?.Network);
                 if (state.NamespaceProblem is not null)
                 {
                     logger.LogWarning("namespaces unavailable ({Problem}); running chrooted as uid {Uid} without them", state.NamespaceProblem, state.Uid);
@@ -159,7 +159,7 @@ internal static class Pygrub
                 {
                     stderr.WriteLine(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"explain: sandbox: uid {state.Uid}, gid {state.Gid}, namespaces {(state.Namespaces ? "unshared" : "unavailable")}, network namespace {state.NetworkNamespace ?? "unknown"}, root directory entries {RootEntries()}, /etc/passwd {(File.Exists("/etc/passwd") ? "visible" : "invisible")}"));
+                        $"explain: sandbox: uid {state.Uid}, gid {state.Gid}, namespaces {(state.Namespaces ? "unshared" : "unavailable")}, network namespace {state.NetworkNamespace ?? "unknown"}, root {state.Root} with {RootEntries()} entries, /etc/passwd {(File.Exists("/etc/passwd") ? "visible" : "invisible")}"));
                 }
             }
 
@@ -208,95 +208,54 @@ internal static class Pygrub
     private static RunResult Supervise(
         PygrubOptions options, RunOutputs outputs, TextWriter stdout, TextWriter stderr, ILogger logger, SandboxPreparation? preparation)
     {
-        string? sandbox = null;
         bool deprivilege = Libc.GetEffectiveUid() == 0 && !options.NoDepriv;
-        if (deprivilege)
-        {
-            sandbox = MakeSandboxDirectory(options.OutputDirectory, options.RunAs ?? 0);
-        }
-        else if (Libc.GetEffectiveUid() == 0)
+        if (!deprivilege && Libc.GetEffectiveUid() == 0)
         {
             logger.LogWarning("--no-depriv: the guest image is parsed as root");
         }
 
         // The worker may put the terminal in key-at-a-time mode; if it is killed, the parent puts it back.
         byte[]? terminalMode = NeedsMenu(options) ? RawTerminal.SaveMode(0) : null;
-        try
-        {
-            WorkerOutcome outcome = ForkedWorker.Run(
-                statusFd =>
+        WorkerOutcome outcome = ForkedWorker.Run(
+            statusFd =>
+            {
+                try
                 {
-                    try
+                    RunResult result = Work(
+                        options, outputs, stdout, stderr, logger, GuestBootSession.Open, deprivilege ? new SandboxRequest(preparation) : null, forked: true);
+                    if (result.Code == ExitCode.Success && result.RamdiskUsed)
                     {
-                        RunResult result = Work(
-                            options, outputs, stdout, stderr, logger, GuestBootSession.Open, sandbox is null ? null : (sandbox, preparation), forked: true);
-                        if (result.Code == ExitCode.Success && result.RamdiskUsed)
-                        {
-                            Libc.WriteAll(statusFd, "ramdisk\n"u8);
-                        }
-
-                        return (int)result.Code;
+                        Libc.WriteAll(statusFd, "ramdisk\n"u8);
                     }
-                    catch (Exception e)
-                    {
-                        return (int)Report(e, options, stderr);
-                    }
-                },
-                options.Deadline,
-                preparation);
-            if (outcome.Signal != 0 && terminalMode is not null)
-            {
-                RawTerminal.RestoreMode(0, MenuOutput(), terminalMode);
-            }
 
-            if (outcome.DeadlinePassed)
-            {
-                stderr.WriteLine($"pygrub: error: {options.Image}: not done after {options.Deadline.TotalSeconds:0} s; the worker was killed and no output was kept");
-                stderr.WriteLine("hint: the backing device may be blocked or very slow; --deadline=SECONDS changes the limit");
-                return new RunResult(ExitCode.DeadlineExceeded, false);
-            }
-
-            if (outcome.Signal != 0)
-            {
-                stderr.WriteLine($"pygrub: error: {options.Image}: the worker was killed by signal {outcome.Signal}; no output was kept");
-                return new RunResult((ExitCode)(128 + outcome.Signal), false);
-            }
-
-            return new RunResult((ExitCode)outcome.ExitCode, outcome.Status.Contains("ramdisk", StringComparison.Ordinal));
-        }
-        finally
-        {
-            if (sandbox is not null)
-            {
-                _ = Libc.Rmdir(sandbox);
-            }
-        }
-    }
-
-    /// <summary>Makes the empty, root-owned, read-only directory the child chroots into (as pygrub, in the output directory).</summary>
-    private static string MakeSandboxDirectory(string outputDirectory, int uid)
-    {
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            string path = Path.Combine(outputDirectory, uid.ToString(CultureInfo.InvariantCulture) + "-" + OutputFiles.RandomNameSuffix());
-            if (Libc.Mkdir(path, Convert.ToInt32("700", 8)) == 0)
-            {
-                if (Libc.Chmod(path, Convert.ToInt32("555", 8)) != 0)
-                {
-                    _ = Libc.Rmdir(path);
-                    throw new ShimException($"cannot make {path} read-only: {Libc.Describe(Libc.Errno)}", "check the output directory", ExitCode.SandboxFailure);
+                    return (int)result.Code;
                 }
-
-                return path;
-            }
-
-            if (Libc.Errno != Libc.EEXIST)
-            {
-                throw new ShimException($"cannot create the sandbox directory {path}: {Libc.Describe(Libc.Errno)}", "check the output directory", ExitCode.SandboxFailure);
-            }
+                catch (Exception e)
+                {
+                    return (int)Report(e, options, stderr);
+                }
+            },
+            options.Deadline,
+            preparation);
+        if (outcome.Signal != 0 && terminalMode is not null)
+        {
+            RawTerminal.RestoreMode(0, MenuOutput(), terminalMode);
         }
 
-        throw new ShimException("no unused sandbox directory name", "clean the output directory", ExitCode.SandboxFailure);
+        if (outcome.DeadlinePassed)
+        {
+            stderr.WriteLine($"pygrub: error: {options.Image}: not done after {options.Deadline.TotalSeconds:0} s; the worker was killed and no output was kept");
+            stderr.WriteLine("hint: the backing device may be blocked or very slow; --deadline=SECONDS changes the limit");
+            return new RunResult(ExitCode.DeadlineExceeded, false);
+        }
+
+        if (outcome.Signal != 0)
+        {
+            stderr.WriteLine($"pygrub: error: {options.Image}: the worker was killed by signal {outcome.Signal}; no output was kept");
+            return new RunResult((ExitCode)(128 + outcome.Signal), false);
+        }
+
+        return new RunResult((ExitCode)outcome.ExitCode, outcome.Status.Contains("ramdisk", StringComparison.Ordinal));
     }
 
     /// <summary>pygrub's <c>os.makedirs(output_directory, 0o700)</c> for the default directory.</summary>

@@ -67,6 +67,21 @@ internal static partial class Libc
     /// <summary><c>CLONE_NEWPID</c>.</summary>
     public const int CLONE_NEWPID = 0x20000000;
 
+    /// <summary><c>MS_RDONLY</c>.</summary>
+    public const ulong MS_RDONLY = 0x1;
+
+    /// <summary><c>MS_NOSUID</c>.</summary>
+    public const ulong MS_NOSUID = 0x2;
+
+    /// <summary><c>MS_NODEV</c>.</summary>
+    public const ulong MS_NODEV = 0x4;
+
+    /// <summary><c>MS_NOEXEC</c>.</summary>
+    public const ulong MS_NOEXEC = 0x8;
+
+    /// <summary><c>AT_REMOVEDIR</c>.</summary>
+    public const int AT_REMOVEDIR = 0x200;
+
     /// <summary><c>MS_REC</c>.</summary>
     public const ulong MS_REC = 0x4000;
 
@@ -207,9 +222,13 @@ internal static partial class Libc
     [LibraryImport(Library, EntryPoint = "setns", SetLastError = true)]
     public static partial int SetNs(int fd, int namespaceType);
 
-    /// <summary><c>mount(2)</c> with no data.</summary>
+    /// <summary><c>mount(2)</c>, with the file system's options as text.</summary>
     [LibraryImport(Library, EntryPoint = "mount", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    public static partial int Mount(string? source, string target, string? fileSystemType, ulong flags, nint data);
+    public static partial int Mount(string? source, string target, string? fileSystemType, ulong flags, string? data);
+
+    /// <summary><c>unlinkat(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "unlinkat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Unlinkat(int directoryFd, string path, int flags);
 
     /// <summary><c>setrlimit(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "setrlimit", SetLastError = true)]

@@ -11,17 +11,19 @@ namespace PvBoot.Shim.Sandbox;
 /// <param name="NamespaceProblem">Why they were not, or <see langword="null"/>.</param>
 /// <param name="NetworkNamespace">The network namespace the worker is in (<c>net:[INODE]</c>), or <see langword="null"/> when /proc is unreadable.</param>
 /// <param name="NetworkPrepared">Whether that namespace was made ahead by the parent and joined, rather than made by the worker.</param>
+/// <param name="Root">What the worker's root is: <c>tmpfs</c> (an empty read-only tmpfs of its own) or <c>directory</c> (an empty, unlinked directory).</param>
 /// <param name="LimitProblem">A resource limit that could not be set, or <see langword="null"/>.</param>
 internal sealed record SandboxState(
-    uint Uid, uint Gid, bool Namespaces, string? NamespaceProblem, string? NetworkNamespace, bool NetworkPrepared, string? LimitProblem = null);
+    uint Uid, uint Gid, bool Namespaces, string? NamespaceProblem, string? NetworkNamespace, bool NetworkPrepared, string Root, string? LimitProblem = null);
 
 /// <summary>The failure of a sandbox step.</summary>
 internal sealed class SandboxException(string message) : Exception(message);
 
 /// <summary>
-/// Drops a root process's privileges as pygrub's <c>--runas</c> does, and more: chroot into an empty read-only
-/// directory, new mount/IPC/network/PID namespaces, rlimits (no processes, no core dumps, no locked memory, no
-/// message queues, a file-size cap, an address-space cap, a CPU-time cap), no new privileges, then groups, gid and uid.
+/// Drops a root process's privileges as pygrub's <c>--runas</c> does, and more: new mount/IPC/network/PID namespaces,
+/// chroot into an empty read-only <c>nosuid,nodev,noexec</c> tmpfs, rlimits (no processes, no core dumps, no locked
+/// memory, no message queues, a file-size cap, an address-space cap, a CPU-time cap), no new privileges, then groups,
+/// gid and uid.
 /// </summary>
 /// <remarks>
 /// The calls are made in the forked worker (<see cref="ForkedWorker"/>), which has a single thread, so the chroot,
@@ -66,7 +68,7 @@ internal static class Deprivileger
     }
 
     /// <summary>Enters the sandbox. Call only as root, after opening every descriptor the run needs.</summary>
-    /// <param name="emptyDirectory">The empty read-only directory to chroot into.</param>
+    /// <param name="outputDirectory">The output directory: the worker's empty root is mounted over it (see <see cref="EnterEmptyRoot"/>).</param>
     /// <param name="uid">The uid to drop to.</param>
     /// <param name="gid">The gid to drop to.</param>
     /// <param name="fileSizeLimit">RLIMIT_FSIZE.</param>
@@ -77,12 +79,12 @@ internal static class Deprivileger
     /// </param>
     /// <exception cref="SandboxException">A step that must succeed failed (chroot, limits, uid change).</exception>
     /// <remarks>No native library may be loaded after this (the root is empty): the readers are fully managed.</remarks>
-    public static SandboxState Enter(string emptyDirectory, uint uid, uint gid, long fileSizeLimit, int cpuSeconds, NetworkNamespace? preparedNetwork = null)
+    public static SandboxState Enter(string outputDirectory, uint uid, uint gid, long fileSizeLimit, int cpuSeconds, NetworkNamespace? preparedNetwork = null)
     {
         ulong? mapped = CurrentAddressSpace();
         (string? namespaceProblem, bool networkPrepared) = EnterNamespaces(preparedNetwork);
         string? networkNamespace = NetworkNamespace.Current();
-        Check(Libc.Chroot(emptyDirectory), "chroot " + emptyDirectory);
+        string root = EnterEmptyRoot(Path.GetFullPath(outputDirectory), uid, ownMountNamespace: namespaceProblem is null);
         Check(Libc.Chdir("/"), "chdir /");
 
         string? limitProblem = null;
@@ -114,7 +116,82 @@ internal static class Deprivileger
             throw new SandboxException("the uid change did not stick");
         }
 
-        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem, networkNamespace, networkPrepared, limitProblem);
+        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem, networkNamespace, networkPrepared, root, limitProblem);
+    }
+
+    /// <summary>
+    /// Makes the worker's root an empty place it cannot write to, and returns which kind. In its own mount namespace
+    /// it mounts an empty read-only <c>nosuid,nodev,noexec</c> tmpfs over the output directory, as pygrub does over
+    /// its chroot directory, after making every mount private so that nothing propagates to the host; the outputs
+    /// are already open, so hiding the directory costs nothing, and nothing is made or left on disk. Without a mount
+    /// namespace (or with <c>/</c> as the output directory), it makes an empty read-only directory in the output
+    /// directory, as pygrub's <c>mkdtemp</c> does, chroots into it and unlinks it at once, so that nothing is left
+    /// behind however the worker ends.
+    /// </summary>
+    private static string EnterEmptyRoot(string outputDirectory, uint uid, bool ownMountNamespace)
+    {
+        const ulong ReadOnly = Libc.MS_RDONLY | Libc.MS_NOSUID | Libc.MS_NODEV | Libc.MS_NOEXEC;
+        if (ownMountNamespace
+            && outputDirectory != "/"
+            && Libc.Mount(null, "/", null, Libc.MS_REC | Libc.MS_PRIVATE, null) == 0
+            && Libc.Mount("pvboot-root", outputDirectory, "tmpfs", ReadOnly, "size=4k,nr_inodes=1,mode=555") == 0)
+        {
+            Check(Libc.Chroot(outputDirectory), "chroot " + outputDirectory);
+            return "tmpfs";
+        }
+
+        int parent = Libc.Open(outputDirectory, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
+        if (parent < 0)
+        {
+            throw new SandboxException($"open {outputDirectory}: {Libc.Describe(Libc.Errno)}");
+        }
+
+        try
+        {
+            string name = MakeEmptyDirectory(outputDirectory, uid);
+            string path = Path.Combine(outputDirectory, name);
+            if (Libc.Chroot(path) != 0)
+            {
+                int error = Libc.Errno;
+                _ = Libc.Rmdir(path);
+                throw new SandboxException($"chroot {path}: {Libc.Describe(error)}");
+            }
+
+            Check(Libc.Unlinkat(parent, name, Libc.AT_REMOVEDIR), "remove the sandbox directory " + path);
+            return "directory";
+        }
+        finally
+        {
+            _ = Libc.Close(parent);
+        }
+    }
+
+    /// <summary>Makes an empty directory, read-only to everyone, named after the uid in <paramref name="parent"/>; returns its name.</summary>
+    private static string MakeEmptyDirectory(string parent, uint uid)
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            string name = uid.ToString(CultureInfo.InvariantCulture) + "-" + Output.OutputFiles.RandomNameSuffix();
+            string path = Path.Combine(parent, name);
+            if (Libc.Mkdir(path, Convert.ToInt32("700", 8)) == 0)
+            {
+                if (Libc.Chmod(path, Convert.ToInt32("555", 8)) != 0)
+                {
+                    int error = Libc.Errno;
+                    _ = Libc.Rmdir(path);
+                    throw new SandboxException($"cannot make {path} read-only: {Libc.Describe(error)}");
+                }
+
+                return name;
+            }
+
+            if (Libc.Errno != Libc.EEXIST)
+            {
+                throw new SandboxException($"cannot create the sandbox directory {path}: {Libc.Describe(Libc.Errno)}");
+            }
+        }
+
+        throw new SandboxException($"no unused sandbox directory name in {parent}");
     }
 
     /// <summary>

@@ -23,12 +23,59 @@ public sealed class DeprivilegeTests
         {
             Assert.That(result.Stderr, Does.Contain($"explain: sandbox: uid {nobody}, gid "));
             Assert.That(result.Stderr, Does.Contain("namespaces unshared, network namespace net:["));
-            Assert.That(result.Stderr, Does.Contain("root directory entries 0, /etc/passwd invisible"));
+            Assert.That(result.Stderr, Does.Contain("root tmpfs with 0 entries, /etc/passwd invisible"));
             Assert.That(result.Stderr, Does.Not.Contain("network namespace " + hostNetwork + ","), "the worker is still in the host's network namespace");
             Assert.That(result.Stderr, Does.Contain("GC heap limit 268435456 bytes"), "the worker's heap is capped at 256 MiB");
             Assert.That(result.Stderr, Does.Contain("(made ahead by the parent)"), "the worker did not join the parent's prepared network namespace");
             Assert.That(result.ExitCode, Is.EqualTo(1), "a blank disk has no boot partition");
             Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty, "outputs or the sandbox directory left behind");
+        });
+    }
+
+    [Test]
+    public void TheWorkersRootNeverReachesTheHostThroughASharedMount()
+    {
+        ShimBinary.RequireRoot();
+        // The output directory is a shared mount: a mount made on it in a namespace whose mounts are still shared
+        // with the host's would appear in the host's namespace too, and stay there after the worker ended.
+        string directory = ShimBinary.NewDirectory("shared");
+        Assert.That(Tool.Run("mount", ["--bind", directory, directory]).ExitCode, Is.Zero);
+        try
+        {
+            Assert.That(Tool.Run("mount", ["--make-shared", directory]).ExitCode, Is.Zero);
+            ToolResult result = Tool.Run(ShimBinary.Path, ["-q", "--explain", "--output-directory=" + directory, Output.OutputFilesTests.ImageFile()]);
+            string[] hostMounts = File.ReadAllLines("/proc/self/mountinfo");
+            Assert.Multiple(() =>
+            {
+                Assert.That(result.Stderr, Does.Contain("namespaces unshared").And.Contain("root tmpfs with 0 entries"));
+                Assert.That(hostMounts.Where(l => l.Contains("pvboot-root", StringComparison.Ordinal)), Is.Empty, "the worker's tmpfs reached the host");
+                Assert.That(hostMounts.Count(l => l.Split(' ')[4] == directory), Is.EqualTo(1), "only the test's own bind mount is on the output directory");
+                Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty);
+            });
+        }
+        finally
+        {
+            _ = Tool.Run("umount", ["--recursive", directory]);
+        }
+    }
+
+    [Test]
+    public void WithoutNamespacesTheRootIsAnEmptyDirectoryThatIsGoneAfterwards()
+    {
+        ShimBinary.RequireRoot();
+        // Without CAP_SYS_ADMIN, root cannot make namespaces or mounts (as in a container that withholds it).
+        string directory = ShimBinary.NewDirectory("nonamespaces");
+        ToolResult result = Tool.Run(
+            "setpriv", ["--bounding-set=-sys_admin", "--inh-caps=-sys_admin", "--", ShimBinary.Path, "-q", "--explain", "--output-directory=" + directory, Output.OutputFilesTests.ImageFile()]);
+        string nobody = File.ReadLines("/etc/passwd").First(l => l.StartsWith("nobody:", StringComparison.Ordinal)).Split(':')[2];
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Stderr, Does.Contain("namespaces unavailable (unshare("), "the warning names the failed call");
+            Assert.That(result.Stderr, Does.Contain($"explain: sandbox: uid {nobody}, gid "));
+            Assert.That(result.Stderr, Does.Contain("namespaces unavailable, network namespace"));
+            Assert.That(result.Stderr, Does.Contain("root directory with 0 entries, /etc/passwd invisible"));
+            Assert.That(result.ExitCode, Is.EqualTo(1), "a blank disk has no boot partition");
+            Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty, "the sandbox directory or outputs were left behind");
         });
     }
 
