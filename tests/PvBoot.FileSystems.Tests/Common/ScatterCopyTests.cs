@@ -21,7 +21,7 @@ public class ScatterCopyTests
     public void FragmentedFile_IsCopiedWithOneScatterReadPerChunk(string image, string path)
     {
         using var file = new FileBlockSource(Fixtures.Image(image));
-        var counting = new CountingSource(file);
+        var counting = new RecordingBlockSource(file);
         IFileSystemReader fs = image.StartsWith("ext", StringComparison.Ordinal)
             ? ExtFileSystem.Open(counting, FileSystemBudgets.Default)
             : XfsFileSystem.Open(counting, FileSystemBudgets.Default);
@@ -36,7 +36,7 @@ public class ScatterCopyTests
         Assert.That(counting.ScatterReads, Is.InRange(chunks, chunks + 8), "scatter reads");
         Assert.That(counting.ScatterBuffers, Is.GreaterThan(12_800), "every extent lands in its place in the chunk");
         Assert.That(counting.ScatterBytes, Is.LessThanOrEqualTo(2 * entry.Size), "at most the file and the blocks between its extents");
-        Assert.That(counting.PlainReads, Is.LessThan(chunks), $"{counting.PlainReads} plain reads: only metadata may be read one by one");
+        Assert.That(counting.Reads, Has.Count.LessThan(chunks), $"{counting.Reads.Count} plain reads: only metadata may be read one by one");
     }
 
     [Test]
@@ -46,7 +46,7 @@ public class ScatterCopyTests
         string image = Fixtures.Image("ext4-default");
         Assert.That(ExtImage.Debugfs(image, "ex " + Path), Does.Contain(" 1/  1 "), "the fixture's initrd is one extent");
         using var file = new FileBlockSource(image);
-        var counting = new CountingSource(file);
+        var counting = new RecordingBlockSource(file);
         var fs = ExtFileSystem.Open(counting, FileSystemBudgets.Default);
         FileSystemEntry entry = fs.Lookup(PathBytes.FromConfigText(Path)) ?? throw new AssertionException($"{Path} not found");
         counting.Reset();
@@ -57,36 +57,5 @@ public class ScatterCopyTests
         Assert.That(counting.ScatterReads, Is.EqualTo((entry.Size + Chunk - 1) / Chunk));
         Assert.That(counting.ScatterBuffers, Is.EqualTo(counting.ScatterReads), "a contiguous chunk is one buffer");
         Assert.That(counting.ScatterBytes, Is.EqualTo(entry.Size), "no byte outside the file is read");
-    }
-
-    private sealed class CountingSource(IBlockSource inner) : IBlockSource
-    {
-        public int PlainReads { get; private set; }
-
-        public int ScatterReads { get; private set; }
-
-        public long ScatterBuffers { get; private set; }
-
-        public long ScatterBytes { get; private set; }
-
-        public string Name => inner.Name;
-
-        public long Length => inner.Length;
-
-        public void Reset() => (PlainReads, ScatterReads, ScatterBuffers, ScatterBytes) = (0, 0, 0, 0);
-
-        public void ReadExactly(long offset, Span<byte> destination)
-        {
-            PlainReads++;
-            inner.ReadExactly(offset, destination);
-        }
-
-        public void ReadExactly(long offset, IReadOnlyList<Memory<byte>> destinations)
-        {
-            ScatterReads++;
-            ScatterBuffers += destinations.Count;
-            ScatterBytes += destinations.Sum(d => (long)d.Length);
-            inner.ReadExactly(offset, destinations);
-        }
     }
 }

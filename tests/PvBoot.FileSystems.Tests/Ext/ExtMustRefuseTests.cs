@@ -484,7 +484,7 @@ public class ExtMustRefuseTests
     {
         string image = Fixtures.Image("ext4-default");
         using var file = new PvBoot.Core.BlockSources.FileBlockSource(image);
-        var counting = new CountingBlockSource(file);
+        var counting = new Common.RecordingBlockSource(file);
         var fs = PvBoot.FileSystems.Ext.ExtFileSystem.Open(counting, FileSystemBudgets.Default);
         for (int i = 0; i < 3; i++)
         {
@@ -605,22 +605,6 @@ public class ExtMustRefuseTests
             Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
             Assert.That((error.SourceName, error.Structure, error.Field, error.Offset), Is.EqualTo((image, structure, field, offset)), error.Message);
             Assert.That(error.Kind, Is.EqualTo(ImageProblem.Corrupt));
-        }
-    }
-
-    /// <summary>Records every read the reader makes.</summary>
-    private sealed class CountingBlockSource(PvBoot.Core.BlockSources.IBlockSource inner) : PvBoot.Core.BlockSources.IBlockSource
-    {
-        public List<(long Offset, int Length)> Reads { get; } = [];
-
-        public string Name => inner.Name;
-
-        public long Length => inner.Length;
-
-        public void ReadExactly(long offset, Span<byte> destination)
-        {
-            Reads.Add((offset, destination.Length));
-            inner.ReadExactly(offset, destination);
         }
     }
 }

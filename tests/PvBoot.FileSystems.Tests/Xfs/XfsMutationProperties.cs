@@ -140,26 +140,11 @@ public class XfsMutationProperties
         }
 
         using var file = new FileBlockSource(Fixtures.Image(image));
-        var recording = new RecordingBlockSource(file);
+        var recording = new Common.RecordingBlockSource(file);
         IFileSystemReader reader = XfsFileSystem.Open(recording, FileSystemBudgets.Default);
         Assert.That(Walk(reader, image, readData: false), Is.True);
         Assert.That(recording.Reads, Is.Not.Empty);
         return recording.Reads.Distinct().ToList();
-    }
-
-    private sealed class RecordingBlockSource(IBlockSource inner) : IBlockSource
-    {
-        public List<(long, int)> Reads { get; } = [];
-
-        public string Name => inner.Name;
-
-        public long Length => inner.Length;
-
-        public void ReadExactly(long offset, Span<byte> destination)
-        {
-            Reads.Add((offset, destination.Length));
-            inner.ReadExactly(offset, destination);
-        }
     }
 
     private sealed class MutatedBlockSource(IBlockSource inner, Dictionary<long, byte> xor) : IBlockSource
