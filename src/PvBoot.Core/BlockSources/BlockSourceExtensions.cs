@@ -39,6 +39,18 @@ public static class BlockSourceExtensions
         }
     }
 
+    /// <summary>Fills <paramref name="destinations"/> in order with single-buffer reads, each from where the one before it ended.</summary>
+    internal static void ReadEachInTurn(IBlockSource source, long offset, IReadOnlyList<Memory<byte>> destinations)
+    {
+        ArgumentNullException.ThrowIfNull(destinations);
+        for (int i = 0; i < destinations.Count; i++)
+        {
+            Memory<byte> destination = destinations[i];
+            source.ReadExactly(offset, destination.Span);
+            offset += destination.Length;
+        }
+    }
+
     /// <summary>The total length of <paramref name="buffers"/>, or -1 if it does not fit in a <see cref="long"/>.</summary>
     internal static long TotalLength(IReadOnlyList<Memory<byte>> buffers)
     {

@@ -90,11 +90,7 @@ public sealed class ExtentListBlockSource : IBlockSource
             return;
         }
 
-        for (int i = 0; i < destinations.Count; i++)
-        {
-            ReadExactly(offset, destinations[i].Span);
-            offset += destinations[i].Length;
-        }
+        BlockSourceExtensions.ReadEachInTurn(this, offset, destinations);
     }
 
     /// <summary>The index of the extent holding <paramref name="offset"/> (inside <c>[0, Length)</c>).</summary>

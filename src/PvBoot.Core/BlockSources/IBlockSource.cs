@@ -30,13 +30,5 @@ public interface IBlockSource
     /// <param name="offset">The byte offset within this source of the first buffer's first byte.</param>
     /// <param name="destinations">The buffers to fill completely, in source order.</param>
     void ReadExactly(long offset, IReadOnlyList<Memory<byte>> destinations)
-    {
-        ArgumentNullException.ThrowIfNull(destinations);
-        for (int i = 0; i < destinations.Count; i++)
-        {
-            Memory<byte> destination = destinations[i];
-            ReadExactly(offset, destination.Span);
-            offset += destination.Length;
-        }
-    }
+        => BlockSourceExtensions.ReadEachInTurn(this, offset, destinations);
 }
