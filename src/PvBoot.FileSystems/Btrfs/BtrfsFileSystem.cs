@@ -506,8 +506,10 @@ internal sealed class BtrfsFileSystem : FileSystemReaderBase<BtrfsInode>, ISubvo
         byte[] bytes = ReadMetadata(offset, BtrfsSuperBlock.Size, "btrfs_super_block");
         if (BtrfsSuperBlock.HasMagic(bytes))
         {
+            // A copy whose csum_type is unknown cannot be verified, so it is not good: a mirror that verifies wins, and
+            // only when none does is the primary's csum_type reported (as unsupported) by the parse.
             ushort csumType = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(BtrfsSuperBlock.Layout.CsumType));
-            good = csumType > BtrfsConstants.CsumBlake2b || BtrfsChecksum.Verify(bytes, csumType);
+            good = csumType <= BtrfsConstants.CsumBlake2b && BtrfsChecksum.Verify(bytes, csumType);
         }
 
         return bytes;

@@ -119,6 +119,34 @@ public sealed class BtrfsFileSystemTests
     }
 
     [Test]
+    public void PrimarySuperBlockWithUnknownChecksumType_MirrorThatVerifiesWins()
+    {
+        // A flipped csum_type makes the primary unverifiable; it is damaged like any other stale copy, not a new format.
+        using FileBlockSource file = BtrfsTestImage.Source("btrfs-rootdir");
+        var source = new PatchedBlockSource(file);
+        BtrfsTestImage.PatchSuperBlock(source, BtrfsSuperBlock.Layout.CsumType, [0xFF, 0x00], recompute: false);
+        BtrfsFileSystem fs = BtrfsTestImage.Open(source);
+        Assert.That(fs.SuperBlock.DiskOffset, Is.EqualTo(64L << 20));
+        Assert.That(BtrfsChecksum.Name(fs.SuperBlock.CsumType), Is.EqualTo("crc32c"));
+        Assert.That(fs.Warnings, Has.Some.Contains("using the mirror at offset 67108864"));
+        ManifestEntry kernel = Fixtures.Manifest("btrfs-rootdir").First(m => m.Path.Contains("vmlinuz", StringComparison.Ordinal));
+        Assert.That(Fixtures.Sha256(BtrfsTestImage.ReadAll(fs, BtrfsTestImage.LookupOrFail(fs, kernel.Path))), Is.EqualTo(kernel.Sha256));
+    }
+
+    [Test]
+    public void UnknownChecksumTypeInEveryCopy_RefusedAsUnsupportedAtThePrimaryField()
+    {
+        using FileBlockSource file = BtrfsTestImage.Source("btrfs-rootdir");
+        var source = new PatchedBlockSource(file);
+        BtrfsTestImage.PatchSuperBlock(source, BtrfsSuperBlock.Layout.CsumType, [0x09, 0x00], recompute: false);
+        source.Write((64L << 20) + BtrfsSuperBlock.Layout.CsumType, [0x09, 0x00]);
+        var e = Assert.Throws<CorruptImageException>(() => BtrfsTestImage.Open(source))!;
+        Assert.That(e.Kind, Is.EqualTo(ImageProblem.Unsupported));
+        Assert.That((e.Structure, e.Field, e.Offset), Is.EqualTo(("btrfs_super_block", "csum_type", 0x10000L + BtrfsSuperBlock.Layout.CsumType)));
+        Assert.That(e.Message, Does.Contain("checksum algorithm 9 is unknown"));
+    }
+
+    [Test]
     public void Subvolumes_TopLevelViewCrossesSubvolumesLikeGrub()
     {
         using FileBlockSource source = BtrfsTestImage.Source("btrfs-subvol");
