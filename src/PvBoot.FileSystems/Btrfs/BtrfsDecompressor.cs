@@ -13,6 +13,9 @@ internal static class BtrfsDecompressor
 {
     private const int LengthFieldSize = 4;
 
+    // FLG.FDICT in a zlib header (RFC 1950 §2.2).
+    private const byte ZlibPresetDictionaryFlag = 0x20;
+
     /// <summary>Decompresses <paramref name="input"/> into <paramref name="output"/>.</summary>
     /// <param name="compression">The btrfs compression type.</param>
     /// <param name="input">The compressed bytes.</param>
@@ -29,23 +32,37 @@ internal static class BtrfsDecompressor
 
     private static int Zlib(ReadOnlySpan<byte> input, Span<byte> output)
     {
+        // btrfs writes plain zlib streams; a header asking for a preset dictionary (FLG.FDICT) cannot be inflated.
+        if (input.Length >= 2 && (input[1] & ZlibPresetDictionaryFlag) != 0)
+        {
+            throw new InvalidDataException("the zlib stream asks for a preset dictionary, which btrfs never uses");
+        }
+
         using var stream = new ZLibStream(new MemoryStream(input.ToArray(), writable: false), CompressionMode.Decompress);
         int total = 0;
         Span<byte> probe = stackalloc byte[1];
-        while (true)
+        try
         {
-            int n = total < output.Length ? stream.Read(output[total..]) : stream.Read(probe);
-            if (n == 0)
+            while (true)
             {
-                return total;
-            }
+                int n = total < output.Length ? stream.Read(output[total..]) : stream.Read(probe);
+                if (n == 0)
+                {
+                    return total;
+                }
 
-            if (total >= output.Length)
-            {
-                return -1;
-            }
+                if (total >= output.Length)
+                {
+                    return -1;
+                }
 
-            total += n;
+                total += n;
+            }
+        }
+        catch (IOException e)
+        {
+            // zlib's other error codes surface as an IOException (the stream is in memory, so none is an I/O error).
+            throw new InvalidDataException($"the zlib stream is corrupt: {e.Message}", e);
         }
     }
 

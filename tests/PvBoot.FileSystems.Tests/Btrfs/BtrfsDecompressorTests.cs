@@ -37,6 +37,15 @@ public sealed class BtrfsDecompressorTests
     }
 
     [Test]
+    public void ZlibHeaderAskingForAPresetDictionary_IsInvalidData()
+    {
+        // 0x38 0x30: deflate with a valid FCHECK and FLG.FDICT set, then a dictionary id; zlib answers Z_NEED_DICT.
+        byte[] input = [0x38, 0x30, 0, 0, 0, 0];
+        var e = Assert.Throws<InvalidDataException>(() => BtrfsDecompressor.Decompress(BtrfsConstants.CompressZlib, input, new byte[4096], 4096));
+        Assert.That(e!.Message, Does.Contain("preset dictionary"));
+    }
+
+    [Test]
     public void RealLzoExtent_DecodesAllSegments_AndTruncationIsInvalidData()
     {
         using FileBlockSource source = BtrfsTestImage.Source("btrfs-compress");
