@@ -58,7 +58,8 @@ internal static class Pygrub
         }
 
         // The sandbox's guest-independent parts are made on a second thread meanwhile (SandboxPreparation).
-        SandboxPreparation? preparation = supervise && Libc.GetEffectiveUid() == 0 && !options.NoDepriv ? SandboxPreparation.TryStart() : null;
+        bool deprivilege = supervise && Libc.GetEffectiveUid() == 0 && !options.NoDepriv;
+        SandboxPreparation? preparation = deprivilege ? SandboxPreparation.TryStart() : null;
 
         using var logger = new DeferredLogger(stderr, options.Debug, "pygrub");
         try
@@ -72,7 +73,7 @@ internal static class Pygrub
             using OutputFiles files = OutputFiles.Create(options.OutputDirectory, makeFiles, options.Output);
             var outputs = new RunOutputs(files.KernelFd, files.KernelPath, files.RamdiskFd, files.RamdiskPath, files.OutputFd);
             RunResult result = supervise
-                ? Supervise(options, outputs, stdout, stderr, logger, preparation)
+                ? Supervise(options, outputs, stdout, stderr, logger, deprivilege, preparation)
                 : Work(options, outputs, stdout, stderr, logger, openSession, sandbox: null, forked: false);
             if (result.Code == ExitCode.Success)
             {
@@ -206,9 +207,8 @@ internal static class Pygrub
 
     /// <summary>The parent: forks the worker, enforces the deadline, reads whether a ramdisk was written.</summary>
     private static RunResult Supervise(
-        PygrubOptions options, RunOutputs outputs, TextWriter stdout, TextWriter stderr, ILogger logger, SandboxPreparation? preparation)
+        PygrubOptions options, RunOutputs outputs, TextWriter stdout, TextWriter stderr, ILogger logger, bool deprivilege, SandboxPreparation? preparation)
     {
-        bool deprivilege = Libc.GetEffectiveUid() == 0 && !options.NoDepriv;
         if (!deprivilege && Libc.GetEffectiveUid() == 0)
         {
             logger.LogWarning("--no-depriv: the guest image is parsed as root");

@@ -11,8 +11,8 @@ namespace PvBoot.Shim.Output;
 /// <remarks>
 /// The reservation is <c>fallocate(FALLOC_FL_KEEP_SIZE)</c>, 8 MiB first and then as much again as is written, so a
 /// few calls cover any file. Writing into reserved blocks costs about a quarter less on ext4 (measured with the
-/// benchmark's files) than letting each page be allocated as it is written. A reservation that fails (no support, no room for the part ahead) only stops
-/// reserving: the writes themselves decide whether the data fits, as without it.
+/// benchmark's files) than letting each page be allocated as it is written. A reservation that fails (no support, no
+/// room for the part ahead) only stops reserving: the writes themselves decide whether the data fits, as without it.
 /// </remarks>
 internal sealed class FdWriteStream(int fd, bool reserveAhead = false) : Stream
 {
