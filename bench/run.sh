@@ -24,8 +24,8 @@ extract() { # IMAGE NAME
 }
 
 # Every input starts from the same page-cache state: its cached pages dropped, then read once from start to end. How a
-# file came into the cache (mkfs's small writes, a loop mount, an earlier extraction) decides the size of the pages it
-# is held in, and that alone moved the fragmented XFS kernel's time by about 15%.
+# file came into the cache (mkfs's small writes, a loop mount, an earlier extraction) changes how fast it reads back;
+# that alone moved the fragmented XFS kernel's time by about 15%.
 settle_cache() { # FILE...
   sync
   for f in "$@"; do
