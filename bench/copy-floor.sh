@@ -7,6 +7,7 @@
 # Usage: sudo bash bench/copy-floor.sh   (root: the XFS check mounts a loop device; the images are made if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 export PATH="$PATH:/usr/sbin:/sbin"
 images=out/bench/images
 work=out/bench/copy-floor
@@ -71,6 +72,7 @@ for fs in ext4 xfs; do
   done
 done
 commands+=(-n "ext4 cp (50 MiB)" "cp $work/source $work/out")
+settle_cache "$images"/frag-*.img "$images"/twin-*.img "$work/source"
 hyperfine -N --style basic --warmup 3 --runs 20 --prepare "sh -c 'rm -f $work/out; sync'" \
   --export-json "$work/times.json" "${commands[@]}" >/dev/null
 python3 - "$work/times.json" <<'PY'

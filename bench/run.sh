@@ -8,6 +8,7 @@
 # Usage: sudo bash bench/run.sh [PYGRUB]   (root: the fragmented images are made on loop mounts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 export PATH="$PATH:/usr/sbin:/sbin"
 pvboot=${1:-$(bash eng/publish-portable.sh)}
 reference=/usr/lib/xen-4.17/bin/pygrub
@@ -21,17 +22,6 @@ extract() { # IMAGE NAME
   local dir="$results/files-$2"; mkdir -p "$dir"
   "$pvboot" --quiet --output-format=simple --output-directory="$dir" "$1" >/dev/null
   mv "$dir"/boot_kernel.* "$dir/kernel"; mv "$dir"/boot_ramdisk.* "$dir/initrd"
-}
-
-# Every input starts from the same page-cache state: its cached pages dropped, then read once from start to end. How a
-# file came into the cache (mkfs's small writes, a loop mount, an earlier extraction) changes how fast it reads back;
-# that alone moved the fragmented XFS kernel's time by about 15%.
-settle_cache() { # FILE...
-  sync
-  for f in "$@"; do
-    dd if="$f" iflag=nocache count=0 status=none
-    cat "$f" >/dev/null
-  done
 }
 
 time_pair() { # NAME CMD_A CMD_B
