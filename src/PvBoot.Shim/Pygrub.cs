@@ -111,6 +111,8 @@ internal static class Pygrub
                 "check the disk path; libxl passes the domain's first disk to the boot loader");
         }
 
+        // A bare configuration is named by its absolute path, resolved before the sandbox's empty root hides the host.
+        string imageName = options.IsConfig ? Path.GetFullPath(options.Image) : options.Image;
         bool needsMenu = NeedsMenu(options);
         RawTerminal? terminal = null;
         try
@@ -164,7 +166,7 @@ internal static class Pygrub
                 }
             }
 
-            var request = new BootSessionRequest(options.Image, image, options.Offset, options.IsConfig, fileCap, logger, options.XenDom0Kernel);
+            var request = new BootSessionRequest(imageName, image, options.Offset, options.IsConfig, fileCap, logger, options.XenDom0Kernel);
             using IBootSession session = openSession(request);
             var run = new BootRun(options, stdout, stderr, logger)
             {

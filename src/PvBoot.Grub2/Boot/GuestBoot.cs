@@ -341,8 +341,9 @@ public sealed class GuestBoot : IDisposable
                 $"the configuration is too large: {file.Length} bytes, more than {options.Config.MaxConfigBytes}");
         }
 
-        string name = Path.GetFileName(file.Name);
-        var fs = new HostConfigFileSystem(file, name.Length == 0 ? "grub.cfg" : name, options.Budgets);
+        // The file's own path is its path in the one-file file system, so every message names the file that was given.
+        string path = Path.GetFileName(file.Name).Length == 0 ? "/grub.cfg" : Path.GetFullPath(file.Name);
+        var fs = new HostConfigFileSystem(file, path, options.Budgets);
         var devices = new BootDeviceMap([], options.Budgets);
         IBootConfigParser parser = ConfigSearch.ParserForFileName(fs.ConfigPath);
         BootSelection selection = parser.Parse(new BootConfigContext

@@ -14,7 +14,10 @@ public sealed record GuestBootOptions
     /// <summary>Only the file system starting at this byte offset of the disk is read (pygrub's <c>--offset</c>).</summary>
     public long? PartitionOffset { get; init; }
 
-    /// <summary>The image path is a bare configuration file on the host, not a disk (pygrub's <c>--isconfig</c>).</summary>
+    /// <summary>
+    /// The image path is a bare configuration file on the host, not a disk (pygrub's <c>--isconfig</c>). Messages name
+    /// the file by the source's name made absolute against the current directory.
+    /// </summary>
     public bool ConfigFileOnly { get; init; }
 
     /// <summary>How boot configurations are evaluated.</summary>

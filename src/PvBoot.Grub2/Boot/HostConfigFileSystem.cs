@@ -5,7 +5,7 @@ namespace PvBoot.Grub2;
 
 /// <summary>
 /// A bare configuration file given on the host (pygrub's <c>--isconfig</c>), seen as a file system holding that file
-/// at <c>/NAME</c>. There is no guest disk to look in, so every other path is taken to exist as an empty regular file:
+/// at its absolute host path. There is no guest disk to look in, so every other path is taken to exist as an empty regular file:
 /// the entries are reported as written, as pygrub's <c>--isconfig</c> reports them without looking at any file.
 /// </summary>
 internal sealed class HostConfigFileSystem : IFileSystemReader
@@ -14,13 +14,13 @@ internal sealed class HostConfigFileSystem : IFileSystemReader
     private readonly Entry root;
     private readonly Entry file;
 
-    public HostConfigFileSystem(IBlockSource source, string fileName, FileSystemBudgets budgets)
+    public HostConfigFileSystem(IBlockSource source, string configPath, FileSystemBudgets budgets)
     {
         Source = source;
         Budgets = budgets;
         contents = new byte[source.Length];
         source.ReadExactly(0, contents);
-        ConfigPath = "/" + fileName;
+        ConfigPath = configPath;
         root = new Entry("/"u8.ToArray(), FileSystemEntryType.Directory, 0);
         file = new Entry(PathBytes.FromConfigText(ConfigPath), FileSystemEntryType.Regular, contents.Length);
     }

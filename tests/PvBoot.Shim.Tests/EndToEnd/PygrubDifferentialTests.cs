@@ -151,4 +151,27 @@ public class PygrubDifferentialTests
         Assert.That(actual.Stdout, Is.EqualTo(expected.Stdout));
         Assert.That(actual.Files, Is.Empty, "--isconfig writes no files");
     }
+
+    [Test]
+    public void IsConfig_ErrorNamesTheGivenFileByItsAbsolutePath()
+    {
+        ShimBinary.RequireRoot();
+        string directory = ShimBinary.NewDirectory("isconfig-error");
+        File.WriteAllText(Path.Combine(directory, "loop.cfg"), """
+            function again {
+              again
+            }
+            again
+            menuentry 'Debian' {
+            	linux /boot/vmlinuz root=/dev/xvda1
+            }
+            """);
+
+        // A relative name, run from the file's directory: the sandboxed worker's root is empty, so only a path made
+        // absolute before it enters the sandbox can name the file the admin gave.
+        ToolResult result = Tool.Run(PygrubBinaries.PvBoot, ["--quiet", "--not-really", "--isconfig", "loop.cfg"], workingDirectory: directory);
+
+        Assert.That(result.ExitCode, Is.Not.Zero, result.Stderr);
+        Assert.That(result.Stderr, Does.StartWith($"pygrub: error: {Path.Combine(directory, "loop.cfg")}:2:3: nesting/recursion budget exhausted"));
+    }
 }
