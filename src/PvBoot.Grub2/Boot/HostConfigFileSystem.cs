@@ -5,8 +5,9 @@ namespace PvBoot.Grub2;
 
 /// <summary>
 /// A bare configuration file given on the host (pygrub's <c>--isconfig</c>), seen as a file system holding that file
-/// at its absolute host path. There is no guest disk to look in, so every other path is taken to exist as an empty regular file:
-/// the entries are reported as written, as pygrub's <c>--isconfig</c> reports them without looking at any file.
+/// at its absolute host path. There is no guest disk to look in, so every other path is taken to exist as an empty
+/// regular file: the entries are reported as written, as pygrub's <c>--isconfig</c> reports them without looking at any
+/// file.
 /// </summary>
 internal sealed class HostConfigFileSystem : IFileSystemReader
 {
