@@ -5,9 +5,9 @@ namespace PvBoot.Grub2;
 
 /// <summary>
 /// A bare configuration file given on the host (pygrub's <c>--isconfig</c>), seen as a file system holding that file
-/// at its absolute host path. There is no guest disk to look in, so every other path is taken to exist as an empty
-/// regular file: the entries are reported as written, as pygrub's <c>--isconfig</c> reports them without looking at any
-/// file.
+/// at its absolute host path, under the directories that path names. There is no guest disk to look in, so every
+/// other path is taken to exist as an empty regular file: the entries are reported as written, as pygrub's
+/// <c>--isconfig</c> reports them without looking at any file.
 /// </summary>
 internal sealed class HostConfigFileSystem : IFileSystemReader
 {
@@ -43,14 +43,30 @@ internal sealed class HostConfigFileSystem : IFileSystemReader
 
     public FileSystemEntry? Lookup(ReadOnlySpan<byte> path, bool followFinalSymlink = true)
     {
-        string text = System.Text.Encoding.Latin1.GetString(path).TrimEnd('/');
-        return text.Length == 0 ? root
-            : text == ConfigPath ? file
-            : new Entry(path.ToArray(), FileSystemEntryType.Regular, 0);
+        // Bytes, not text: a path with characters outside Latin-1 is encoded the same lossy way on both sides.
+        ReadOnlySpan<byte> wanted = path.TrimEnd((byte)'/');
+        return wanted.SequenceEqual(file.Path.Span) ? file
+            : !IsOnTheWay(wanted) ? new Entry(path.ToArray(), FileSystemEntryType.Regular, 0)
+            : wanted.IsEmpty ? root
+            : new Entry(wanted.ToArray(), FileSystemEntryType.Directory, 0);
     }
 
     public IReadOnlyList<DirectoryListing> ListDirectory(FileSystemEntry directory)
-        => ReferenceEquals(directory, root) ? [new DirectoryListing(file.Path[1..], FileSystemEntryType.Regular)] : [];
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ReadOnlySpan<byte> prefix = directory.Path.Span.TrimEnd((byte)'/');
+        if (directory.Type != FileSystemEntryType.Directory || !IsOnTheWay(prefix))
+        {
+            return [];
+        }
+
+        // The one entry is the next component of the configuration's path.
+        ReadOnlyMemory<byte> rest = file.Path[(prefix.Length + 1)..];
+        int slash = rest.Span.IndexOf((byte)'/');
+        return [slash < 0
+            ? new DirectoryListing(rest, FileSystemEntryType.Regular)
+            : new DirectoryListing(rest[..slash], FileSystemEntryType.Directory)];
+    }
 
     public byte[] ReadSymlinkTarget(FileSystemEntry symlink) => throw new ArgumentException("there are no symlinks here", nameof(symlink));
 
@@ -74,6 +90,13 @@ internal sealed class HostConfigFileSystem : IFileSystemReader
         {
             destination.Write(contents);
         }
+    }
+
+    /// <summary>Whether <paramref name="directory"/> (without a trailing slash; empty for the root) leads to the configuration.</summary>
+    private bool IsOnTheWay(ReadOnlySpan<byte> directory)
+    {
+        ReadOnlySpan<byte> own = file.Path.Span;
+        return own.Length > directory.Length && own.StartsWith(directory) && own[directory.Length] == (byte)'/';
     }
 
     private sealed class Entry(ReadOnlyMemory<byte> path, FileSystemEntryType type, long size) : FileSystemEntry(path, type, size);
