@@ -14,6 +14,8 @@ public class PartitionDiscoveryTests
     [TestCase("hybrid-efi")]
     [TestCase("lvm")]
     [TestCase("lvm-wrap")]
+    [TestCase("logical-boot")]
+    [TestCase("lvm-boot")]
     public void Discover_ToolMadeImage_FindsEveryPartitionAtTheOffsetsTheToolReports(string image)
     {
         using var disk = new FileBlockSource(Fixtures.Image(image));
@@ -30,6 +32,7 @@ public class PartitionDiscoveryTests
     [TestCase("hybrid-efi")]
     [TestCase("lvm")]
     [TestCase("sample")]
+    [TestCase("logical-boot")]
     public void Discover_ToolMadeImage_AgreesWithSfdiskJsonRunNow(string image)
     {
         string path = Fixtures.Image(image);

@@ -11,17 +11,22 @@ internal sealed record ToolLayout(string Image, string GrubName, long Offset, lo
 /// <summary>Access to the partition fixtures and what the tools reported about them.</summary>
 internal static class PartitionFixtures
 {
-    /// <summary>The <c>#layout</c> lines of manifests/partitions.tsv for one image, in the order they were recorded.</summary>
+    /// <summary>
+    /// The <c>#layout</c> lines of the manifests (partitions.tsv, boot-volumes.tsv) for one image, in the order they
+    /// were recorded.
+    /// </summary>
     public static IReadOnlyList<ToolLayout> Layout(string image)
     {
-        string manifest = Path.Combine(Fixtures.Directory, "manifests", "partitions.tsv");
         var result = new List<ToolLayout>();
-        foreach (string line in File.ReadLines(manifest))
+        foreach (string manifest in Directory.EnumerateFiles(Path.Combine(Fixtures.Directory, "manifests"), "*.tsv").Order(StringComparer.Ordinal))
         {
-            string[] f = line.Split('\t');
-            if (f.Length == 5 && f[0] == "#layout" && f[1] == image)
+            foreach (string line in File.ReadLines(manifest))
             {
-                result.Add(new ToolLayout(f[1], f[2], long.Parse(f[3], CultureInfo.InvariantCulture), long.Parse(f[4], CultureInfo.InvariantCulture)));
+                string[] f = line.Split('\t');
+                if (f.Length == 5 && f[0] == "#layout" && f[1] == image)
+                {
+                    result.Add(new ToolLayout(f[1], f[2], long.Parse(f[3], CultureInfo.InvariantCulture), long.Parse(f[4], CultureInfo.InvariantCulture)));
+                }
             }
         }
 

@@ -20,7 +20,7 @@ public class PygrubDifferentialTests
 
     /// <summary>
     /// Images pygrub cannot boot (XFS v5 and v4 with ftype, btrfs, BLS, syslinux on a GPT ESP, Joliet-only and level-2
-    /// names, 4 KiB FAT sectors, EL7 <c>${saved_entry}</c>), with what the guest's own boot loader loads: kernel, then initrds in order, each
+    /// names, 4 KiB FAT sectors, EL7 <c>${saved_entry}</c>, /boot on a logical partition or in an LVM volume), with what the guest's own boot loader loads: kernel, then initrds in order, each
     /// aligned as that loader aligns them (GRUB 4 bytes, syslinux 4 KiB).
     /// </summary>
     private static readonly (string Image, string Kernel, string[] Initrds, int Alignment)[] PygrubFails =
@@ -40,6 +40,8 @@ public class PygrubDifferentialTests
         ("fat32-esp-gpt", "/vmlinuz-linux", ["/intel-ucode.img", "/initramfs-linux.img"], 4096),
         ("iso-joliet", "/boot/vmlinuz-6.1.0-13-amd64", [], 4),
         ("iso-netinst", "/install.amd/vmlinuz", ["/install.amd/initrd.gz"], 4),
+        ("logical-boot", "/vmlinuz-6.1.0-13-amd64", ["/initrd.img-6.1.0-13-amd64"], 4),
+        ("lvm-boot", "/boot/vmlinuz-6.1.0-13-amd64", ["/boot/initrd.img-6.1.0-13-amd64"], 4),
     ];
 
     private static IEnumerable<TestCaseData> SameAsPygrubCases() =>
