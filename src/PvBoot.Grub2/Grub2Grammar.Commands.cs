@@ -10,8 +10,8 @@ internal static partial class Grub2Grammar
     public static Parser<Command> GrubCmd => field ??=
         from command in WithSpan(
             from first in CommandWord
-            from args in Argument.XMany()
-            from block in Block.XOptional()
+            from args in Arguments0
+            from block in Block0
             select (first, args, block))
         select (Command)new SimpleCommand(
             command.Value.first.Start, [command.Value.first, .. command.Value.args], command.Value.block.GetOrDefault(), command.Source, command.End);
@@ -45,7 +45,7 @@ internal static partial class Grub2Grammar
         from start in Keyword("for")
         from name in NameToken
         from @in in Keyword("in")
-        from items in Argument.XMany()
+        from items in Arguments0
         from d1 in Delimiters1
         from @do in Keyword("do")
         from body in Commands1

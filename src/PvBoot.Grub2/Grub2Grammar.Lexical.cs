@@ -35,35 +35,38 @@ internal static partial class Grub2Grammar
     /// characters itself rather than through the three productions.
     /// </summary>
     public static Parser<string> Gap => field ??=
-        input =>
-        {
-            string source = input.Source;
-            int start = input.Position;
-            int at = start;
-            while (at < source.Length)
-            {
-                char c = source[at];
-                if (c is ' ' or '\t')
-                {
-                    at++;
-                }
-                else if (c == '\\' && at + 1 < source.Length && source[at + 1] == '\n')
-                {
-                    at += 2;
-                }
-                else if (c == '#')
-                {
-                    int end = source.IndexOf('\n', at);
-                    at = end < 0 ? source.Length : end;
-                }
-                else
-                {
-                    break;
-                }
-            }
+        input => Result.Success(string.Empty, SkipGap(input));
 
-            return Result.Success(string.Empty, CharParsers.Skip(input, at - start));
-        };
+    /// <summary><paramref name="input"/> after the <see cref="Gap"/> there (itself when there is none).</summary>
+    public static IInput SkipGap(IInput input)
+    {
+        string source = input.Source;
+        int start = input.Position;
+        int at = start;
+        while (at < source.Length)
+        {
+            char c = source[at];
+            if (c is ' ' or '\t')
+            {
+                at++;
+            }
+            else if (c == '\\' && at + 1 < source.Length && source[at + 1] == '\n')
+            {
+                at += 2;
+            }
+            else if (c == '#')
+            {
+                int end = source.IndexOf('\n', at);
+                at = end < 0 ? source.Length : end;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return CharParsers.Skip(input, at - start);
+    }
 
     /// <summary><c>NAME</c>: <c>[A-Za-z_][A-Za-z0-9_]*</c>.</summary>
     public static Parser<string> Name => field ??=
@@ -146,8 +149,17 @@ internal static partial class Grub2Grammar
             .Or(Translatable.Once())
             .Or(VariableRef.Once());
 
-    /// <summary><c>WORD</c>: a maximal run of pieces; <c>[[</c> and <c>]]</c> alone are (unsupported) tokens, not words.</summary>
+    /// <summary>
+    /// <c>WORD</c>: a maximal run of pieces; <c>[[</c> and <c>]]</c> alone are (unsupported) tokens, not words. Most
+    /// words in a configuration are plain text, single-quoted strings and variable references, which
+    /// <see cref="ScanWord"/> reads in one pass; every other shape (escapes, <c>$"…"</c>, an unclosed quote, a bad
+    /// variable name, an over-long token) is parsed by <see cref="ComposedWordToken"/>, which defines the production.
+    /// </summary>
     public static Parser<Word> WordToken => field ??=
+        input => ScanWord(input) ?? ComposedWordToken(input);
+
+    /// <summary><see cref="WordToken"/> as composed from its pieces.</summary>
+    public static Parser<Word> ComposedWordToken => field ??=
         (from start in Here
          from parts in WithSpan(Capped(WordPart))
          let word = MakeWord(start, parts.Value.SelectMany(p => p).ToList(), parts.Source[parts.Start..parts.End])
@@ -188,6 +200,177 @@ internal static partial class Grub2Grammar
                 }
             }
         };
+
+    /// <summary>What a failed <see cref="WordToken"/> expected.</summary>
+    private static readonly string[] NoWord = ["word"];
+
+    /// <summary>
+    /// <see cref="WordToken"/> for a word made only of unquoted runs, <c>'…'</c>, <c>"…"</c> without backslashes, and
+    /// <c>$name</c>, <c>${name}</c>, <c>$1</c>, <c>$?</c> references: the same word and remainder as
+    /// <see cref="ComposedWordToken"/> (or its failure where no piece can start), or null for any other shape, left to it.
+    /// </summary>
+    internal static IResult<Word>? ScanWord(IInput input)
+    {
+        string source = input.Source;
+        int start = input.Position;
+        int limit = Math.Min(source.Length, start + MaxTokenLength + 1); // reaching it means "too long": left to the parser
+        int at = start;
+        var pieces = new List<WordPiece>();
+        while (at < limit)
+        {
+            char c = source[at];
+            if (!NonChar.Contains(c))
+            {
+                int end = at + 1;
+                while (end < limit && !NonChar.Contains(source[end]))
+                {
+                    end++;
+                }
+
+                pieces.Add(new WordPiece(WordPieceKind.Bare, source[at..end]));
+                at = end;
+            }
+            else if (c == '\'')
+            {
+                int close = source.IndexOf('\'', at + 1, limit - (at + 1));
+                if (close < 0)
+                {
+                    return null;
+                }
+
+                pieces.Add(new WordPiece(WordPieceKind.SingleQuoted, source[(at + 1)..close]));
+                at = close + 1;
+            }
+            else if (c == '"')
+            {
+                pieces.Add(new WordPiece(WordPieceKind.DoubleQuoted, string.Empty));
+                at++;
+                while (true)
+                {
+                    if (at >= limit || source[at] == '\\')
+                    {
+                        return null;
+                    }
+
+                    if (source[at] == '"')
+                    {
+                        at++;
+                        break;
+                    }
+
+                    if (source[at] == '$')
+                    {
+                        if (ScanVariableName(source, at + 1, limit) is not (string name, int after))
+                        {
+                            return null;
+                        }
+
+                        pieces.Add(new WordPiece(WordPieceKind.QuotedVariable, name));
+                        at = after;
+                        continue;
+                    }
+
+                    int end = at + 1;
+                    while (end < limit && source[end] is not ('"' or '$' or '\\'))
+                    {
+                        end++;
+                    }
+
+                    pieces.Add(new WordPiece(WordPieceKind.DoubleQuoted, source[at..end]));
+                    at = end;
+                }
+            }
+            else if (c == '$')
+            {
+                if (ScanVariableName(source, at + 1, limit) is not (string name, int after))
+                {
+                    return null; // also $"…", whose '"' is no name
+                }
+
+                pieces.Add(new WordPiece(WordPieceKind.Variable, name));
+                at = after;
+            }
+            else if (c == '\\')
+            {
+                return null;
+            }
+            else
+            {
+                break; // a character that starts no piece ends the word
+            }
+        }
+
+        int length = at - start;
+        if (length == 0)
+        {
+            // No word starts at a character that starts no piece: the failure the composed parser reports there.
+            return at == source.Length || !(source[at] is '\\' or '\'' or '"' or '$')
+                ? Result.Failure<Word>(input, CharParsers.UnexpectedCharacter, NoWord)
+                : null;
+        }
+
+        if (length > MaxTokenLength)
+        {
+            return null;
+        }
+
+        string raw = source[start..at];
+        if (raw is "[[" or "]]")
+        {
+            return null;
+        }
+
+        Word word = MakeWord(new TextPosition(input.Line, input.Column, start), pieces, raw);
+        return Result.Success(word, CharParsers.Skip(input, length));
+    }
+
+    /// <summary>
+    /// <see cref="VariableName"/> at <paramref name="at"/> (just after a <c>$</c>), looking no further than
+    /// <paramref name="limit"/>: the name and where it ends, or null where <see cref="VariableName"/> would fail.
+    /// </summary>
+    private static (string Name, int After)? ScanVariableName(string source, int at, int limit)
+    {
+        if (at < limit && source[at] == '{')
+        {
+            return ScanBareVariableName(source, at + 1, limit) is (string name, int after) && after < limit && source[after] == '}'
+                ? (name, after + 1)
+                : null;
+        }
+
+        return ScanBareVariableName(source, at, limit);
+    }
+
+    /// <summary><c>NAME</c>, <c>DIGITS</c> or <c>SPECIAL</c> at <paramref name="at"/>, in that order of preference.</summary>
+    private static (string Name, int After)? ScanBareVariableName(string source, int at, int limit)
+    {
+        if (at >= limit)
+        {
+            return null;
+        }
+
+        char first = source[at];
+        int end = at + 1;
+        if (char.IsAsciiLetter(first) || first == '_')
+        {
+            while (end < limit && (char.IsAsciiLetterOrDigit(source[end]) || source[end] == '_'))
+            {
+                end++;
+            }
+        }
+        else if (char.IsDigit(first))
+        {
+            while (end < limit && char.IsDigit(source[end]))
+            {
+                end++;
+            }
+        }
+        else if (first is not ('?' or '#' or '*' or '@'))
+        {
+            return null;
+        }
+
+        return (source[at..end], end);
+    }
 
     private static Word MakeWord(TextPosition start, List<WordPiece> pieces, string raw)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using PvBoot.Grub2.Ast;
 using PvBoot.Grub2.Common;
@@ -39,6 +40,12 @@ internal static partial class Grub2Grammar
 
     /// <summary><c>argument</c>: any word, reserved words included.</summary>
     public static Parser<Word> Argument => field ??= AfterGap(WordToken);
+
+    /// <summary><c>arguments0</c>: any number of arguments.</summary>
+    public static Parser<IEnumerable<Word>> Arguments0 => field ??= Argument.XMany();
+
+    /// <summary><c>block0</c>: an optional block.</summary>
+    public static Parser<IOption<Block>> Block0 => field ??= Block.XOptional();
 
     /// <summary><c>"name"</c>: an identifier token (function and loop variable names).</summary>
     public static Parser<string> NameToken => field ??=
@@ -163,9 +170,14 @@ internal static partial class Grub2Grammar
             ? Result.Success(new object(), input)
             : Result.Failure<object>(input, "unexpected input", ["end of input"]);
 
-    /// <summary>A reserved word: a word token exactly equal to <paramref name="keyword"/>.</summary>
+    /// <summary>
+    /// A reserved word: a word token exactly equal to <paramref name="keyword"/>. Made once per keyword, since the
+    /// compound commands ask for theirs at every attempt.
+    /// </summary>
     public static Parser<TextPosition> Keyword(string keyword) =>
-        AfterGap(from word in WordToken where word.Raw == keyword select word.Start).Named($"'{keyword}'");
+        Keywords.GetOrAdd(keyword, static k => AfterGap(from word in WordToken where word.Raw == k select word.Start).Named($"'{k}'"));
+
+    private static readonly ConcurrentDictionary<string, Parser<TextPosition>> Keywords = new(StringComparer.Ordinal);
 
     /// <summary>Runs <paramref name="parser"/> and also returns the text it ran over and where it started and ended there.</summary>
     private static Parser<(T Value, string Source, int Start, int End)> WithSpan<T>(Parser<T> parser) =>
@@ -184,9 +196,9 @@ internal static partial class Grub2Grammar
     private static Parser<T> AfterGap<T>(Parser<T> token) =>
         input =>
         {
-            IResult<string> gap = Gap(input);
-            IResult<T> result = token(gap.Remainder);
-            return result.WasSuccessful || !result.Remainder.Equals(gap.Remainder)
+            IInput afterGap = SkipGap(input);
+            IResult<T> result = token(afterGap);
+            return result.WasSuccessful || !result.Remainder.Equals(afterGap) || ReferenceEquals(afterGap, input)
                 ? result
                 : Result.Failure<T>(input, result.Message, result.Expectations);
         };

@@ -12,7 +12,7 @@ namespace PvBoot.Grub2.Common;
 internal static class CharParsers
 {
     /// <summary>The failure message (the grammars report expectations and positions, never Sprache's message).</summary>
-    private const string Unexpected = "unexpected character";
+    public const string UnexpectedCharacter = "unexpected character";
 
     /// <summary>Any character (<c>Parse.AnyChar</c>).</summary>
     public static Parser<char> AnyChar { get; } = Char(static _ => true, "any character");
@@ -32,7 +32,7 @@ internal static class CharParsers
         string[] expected = [description];
         return input => !input.AtEnd && accept(input.Current)
             ? Result.Success(input.Current, input.Advance())
-            : Result.Failure<char>(input, Unexpected, expected);
+            : Result.Failure<char>(input, UnexpectedCharacter, expected);
     }
 
     /// <summary>
@@ -54,7 +54,7 @@ internal static class CharParsers
             }
 
             return end - start < minimum
-                ? Result.Failure<string>(input, Unexpected, expected)
+                ? Result.Failure<string>(input, UnexpectedCharacter, expected)
                 : Result.Success(source.Substring(start, end - start), Skip(input, end - start));
         };
     }
@@ -73,8 +73,8 @@ internal static class CharParsers
                 if (start + i >= source.Length || source[start + i] != text[i])
                 {
                     return i == 0
-                        ? Result.Failure<string>(input, Unexpected, whole)
-                        : Result.Failure<string>(Skip(input, i), Unexpected, next[i]);
+                        ? Result.Failure<string>(input, UnexpectedCharacter, whole)
+                        : Result.Failure<string>(Skip(input, i), UnexpectedCharacter, next[i]);
                 }
             }
 

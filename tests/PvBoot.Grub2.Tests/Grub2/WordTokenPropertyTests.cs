@@ -1,0 +1,116 @@
+using FsCheck;
+using FsCheck.Fluent;
+using PvBoot.Grub2.Ast;
+using PvBoot.Grub2.Common;
+using Sprache;
+
+namespace PvBoot.Grub2.Tests.Grub2;
+
+/// <summary>
+/// <c>WORD</c> is read in one pass for its common shapes and by the composed parser for the rest: on any text, at any
+/// position, the two give the same word (pieces, raw text, start, end) and the same remainder, or both fail.
+/// </summary>
+public sealed class WordTokenPropertyTests
+{
+    /// <summary>Characters that matter to words: every kind of quote, escape and boundary, variable names, digits (one not ASCII).</summary>
+    private static readonly char[] Alphabet =
+        ['a', 'Z', '_', '1', '٣', '-', '/', '=', '#', '?', '*', '@', '$', '{', '}', '\'', '"', '\\', ' ', '\t', '\n', ';', '|', '&', '<', '>', '[', ']'];
+
+    private static Gen<string> Text =>
+        Gen.Elements(Alphabet).ArrayOf().Select(chars => new string(chars));
+
+    [FsCheck.NUnit.Property(MaxTest = 3000)]
+    public Property ScannedWord_EqualsComposedWord() =>
+        Prop.ForAll(Text.ToArbitrary(), Gen.Choose(0, 8).ToArbitrary(), (text, offset) => SameResult(text, Math.Min(offset, text.Length)));
+
+    [TestCase("linux16")]
+    [TestCase("root='hd0,msdos1'")]
+    [TestCase("$menuentry_id_option")]
+    [TestCase("'CentOS Linux (3.10.0-1160.el7.x86_64) 7 (Core)'")]
+    [TestCase("\"${saved_entry}\"")]
+    [TestCase("x\"${feature_menuentry_id}\"")]
+    [TestCase("\"$1 and $? and ${#}\"x'y'$z")]
+    [TestCase("a\\ b")]
+    [TestCase("$\"translated\"")]
+    [TestCase("'unclosed")]
+    [TestCase("\"$\"")]
+    [TestCase("${1a}")]
+    [TestCase("[[")]
+    [TestCase("]]")]
+    [TestCase("{")]
+    [TestCase("\"line\nbreak\"after")]
+    public void CommonAndUncommonShapes_AgreeWithTheComposedParser(string text)
+    {
+        Assert.That(SameResult(text, 0), Is.True);
+    }
+
+    /// <summary>The shapes grub-mkconfig writes are read by the scanner, not left to the composed parser.</summary>
+    [TestCase("linux16", "linux16")]
+    [TestCase("root='hd0,msdos1'", "root='hd0,msdos1'")]
+    [TestCase("$menuentry_id_option {", "$menuentry_id_option")]
+    [TestCase("x\"${feature_menuentry_id}\" = xy", "x\"${feature_menuentry_id}\"")]
+    [TestCase("'Debian GNU/Linux' --class", "'Debian GNU/Linux'")]
+    [TestCase("/vmlinuz-6.1.0-13-amd64\n", "/vmlinuz-6.1.0-13-amd64")]
+    public void GeneratedShapes_AreScannedInOnePass(string text, string word)
+    {
+        IResult<Word>? scanned = Grub2Grammar.ScanWord(new TextInput(text));
+
+        Assert.That(scanned, Is.Not.Null);
+        Assert.That(scanned!.Value.Raw, Is.EqualTo(word));
+    }
+
+    [Test]
+    public void OverLongTokens_AreRefusedAsBefore()
+    {
+        foreach (string text in new[] { new string('a', Grub2Grammar.MaxTokenLength + 1), "'" + new string('a', Grub2Grammar.MaxTokenLength) + "'" })
+        {
+            Assert.Throws<Grub2ParseLimitException>(() => Grub2Grammar.WordToken(new TextInput(text)));
+            Assert.Throws<Grub2ParseLimitException>(() => Grub2Grammar.ComposedWordToken(new TextInput(text)));
+        }
+
+        string longest = new('a', Grub2Grammar.MaxTokenLength);
+        Assert.That(Grub2Grammar.WordToken(new TextInput(longest)).Value.Raw, Is.EqualTo(longest));
+    }
+
+    private static bool SameResult(string text, int offset)
+    {
+        IInput input = new TextInput(text).Skip(offset);
+        IResult<Word>? composed = Run(Grub2Grammar.ComposedWordToken, input, out Type? composedThrew);
+        IResult<Word>? either = Run(Grub2Grammar.WordToken, input, out Type? eitherThrew);
+        if (composedThrew is not null || eitherThrew is not null)
+        {
+            return composedThrew == eitherThrew;
+        }
+
+        if (composed!.WasSuccessful != either!.WasSuccessful)
+        {
+            return false;
+        }
+
+        if (!composed.WasSuccessful)
+        {
+            return composed.Remainder.Position == either.Remainder.Position && composed.Message == either.Message
+                && composed.Expectations.SequenceEqual(either.Expectations);
+        }
+
+        Word a = composed.Value, b = either.Value;
+        return a.Raw == b.Raw && a.Start == b.Start && a.End == b.End && a.Pieces.SequenceEqual(b.Pieces)
+            && composed.Remainder.Position == either.Remainder.Position
+            && composed.Remainder.Line == either.Remainder.Line
+            && composed.Remainder.Column == either.Remainder.Column;
+    }
+
+    private static IResult<Word>? Run(Parser<Word> parser, IInput input, out Type? threw)
+    {
+        try
+        {
+            threw = null;
+            return parser(input);
+        }
+        catch (Grub2ParseLimitException e)
+        {
+            threw = e.GetType();
+            return null;
+        }
+    }
+}
