@@ -42,7 +42,7 @@ internal static partial class Grub2Grammar
     public static Parser<Word> Argument => field ??= AfterGap(WordToken);
 
     /// <summary><c>arguments0</c>: any number of arguments.</summary>
-    public static Parser<IEnumerable<Word>> Arguments0 => field ??= Argument.XMany();
+    public static Parser<IEnumerable<Word>> Arguments0 => field ??= CharParsers.XMany(Argument);
 
     /// <summary><c>block0</c>: an optional block.</summary>
     public static Parser<IOption<Block>> Block0 => field ??= Block.XOptional();
@@ -170,14 +170,15 @@ internal static partial class Grub2Grammar
             ? Result.Success(new object(), input)
             : Result.Failure<object>(input, "unexpected input", ["end of input"]);
 
+    /// <summary>The parser of each reserved word asked for so far (see <see cref="Keyword"/>).</summary>
+    private static readonly ConcurrentDictionary<string, Parser<TextPosition>> Keywords = new(StringComparer.Ordinal);
+
     /// <summary>
     /// A reserved word: a word token exactly equal to <paramref name="keyword"/>. Made once per keyword, since the
     /// compound commands ask for theirs at every attempt.
     /// </summary>
     public static Parser<TextPosition> Keyword(string keyword) =>
         Keywords.GetOrAdd(keyword, static k => AfterGap(from word in WordToken where word.Raw == k select word.Start).Named($"'{k}'"));
-
-    private static readonly ConcurrentDictionary<string, Parser<TextPosition>> Keywords = new(StringComparer.Ordinal);
 
     /// <summary>Runs <paramref name="parser"/> and also returns the text it ran over and where it started and ended there.</summary>
     private static Parser<(T Value, string Source, int Start, int End)> WithSpan<T>(Parser<T> parser) =>

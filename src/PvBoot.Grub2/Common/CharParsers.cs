@@ -82,6 +82,36 @@ internal static class CharParsers
         };
     }
 
+    /// <summary>
+    /// Sprache's <c>parser.XMany()</c>: zero or more <paramref name="parser"/>s, stopping at one that fails without
+    /// consuming input (or succeeds without consuming any), and failing as that one did if it consumed input. Sprache's
+    /// own builds three parsers at each use and runs the last attempt twice; this runs a plain loop.
+    /// </summary>
+    public static Parser<IEnumerable<T>> XMany<T>(Parser<T> parser) =>
+        input =>
+        {
+            var items = new List<T>();
+            IInput remainder = input;
+            while (true)
+            {
+                IResult<T> result = parser(remainder);
+                if (!result.WasSuccessful)
+                {
+                    return result.Remainder.Equals(remainder)
+                        ? Result.Success<IEnumerable<T>>(items, remainder)
+                        : Result.Failure<IEnumerable<T>>(result.Remainder, result.Message, result.Expectations);
+                }
+
+                if (result.Remainder.Equals(remainder))
+                {
+                    return Result.Success<IEnumerable<T>>(items, remainder);
+                }
+
+                items.Add(result.Value);
+                remainder = result.Remainder;
+            }
+        };
+
     /// <summary>The description Sprache gives <c>Parse.CharExcept(set)</c>.</summary>
     public static string DescribeExcept(string set) => "any character except " + string.Join("|", set.ToCharArray());
 

@@ -7,10 +7,12 @@ using Sprache;
 namespace PvBoot.Grub2.Tests.Grub2;
 
 /// <summary>
-/// <c>WORD</c> is read in one pass for its common shapes and by the composed parser for the rest: on any text, at any
-/// position, the two give the same word (pieces, raw text, start, end) and the same remainder, or both fail.
+/// The grammar's hand-written fast paths against the Sprache forms they stand for. <c>WORD</c> is read in one pass
+/// for its common shapes and by the composed parser for the rest: on any text, at any position, the two give the same
+/// word (pieces, raw text, start, end) and the same remainder, or the same failure. <c>arguments0</c> is a loop
+/// instead of Sprache's <c>XMany</c>, with the same results.
 /// </summary>
-public sealed class WordTokenPropertyTests
+public sealed class FastPathPropertyTests
 {
     /// <summary>Characters that matter to words: every kind of quote, escape and boundary, variable names, digits (one not ASCII).</summary>
     private static readonly char[] Alphabet =
@@ -22,6 +24,10 @@ public sealed class WordTokenPropertyTests
     [FsCheck.NUnit.Property(MaxTest = 3000)]
     public Property ScannedWord_EqualsComposedWord() =>
         Prop.ForAll(Text.ToArbitrary(), Gen.Choose(0, 8).ToArbitrary(), (text, offset) => SameResult(text, Math.Min(offset, text.Length)));
+
+    [FsCheck.NUnit.Property(MaxTest = 2000)]
+    public Property Arguments0_EqualsSpracheXMany() =>
+        Prop.ForAll(Text.ToArbitrary(), text => SameArguments(text));
 
     [TestCase("linux16")]
     [TestCase("root='hd0,msdos1'")]
@@ -100,7 +106,24 @@ public sealed class WordTokenPropertyTests
             && composed.Remainder.Column == either.Remainder.Column;
     }
 
-    private static IResult<Word>? Run(Parser<Word> parser, IInput input, out Type? threw)
+    private static bool SameArguments(string text)
+    {
+        Parser<IEnumerable<Word>> sprache = Grub2Grammar.Argument.XMany();
+        IResult<IEnumerable<Word>>? expected = Run(sprache, new TextInput(text), out Type? expectedThrew);
+        IResult<IEnumerable<Word>>? actual = Run(Grub2Grammar.Arguments0, new TextInput(text), out Type? actualThrew);
+        if (expectedThrew is not null || actualThrew is not null)
+        {
+            return expectedThrew == actualThrew;
+        }
+
+        return expected!.WasSuccessful == actual!.WasSuccessful
+            && expected.Remainder.Position == actual.Remainder.Position
+            && (expected.WasSuccessful
+                ? expected.Value.Select(w => w.Raw).SequenceEqual(actual.Value.Select(w => w.Raw))
+                : expected.Message == actual.Message && expected.Expectations.SequenceEqual(actual.Expectations));
+    }
+
+    private static IResult<T>? Run<T>(Parser<T> parser, IInput input, out Type? threw)
     {
         try
         {
