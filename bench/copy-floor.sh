@@ -4,7 +4,7 @@
 # mode's output against the file's bytes (`debugfs dump`; for XFS, a read-only loop mount), then times each mode and
 # `cp` of the same 50 MiB with hyperfine (medians; outputs removed and written back before each run, as in run.sh).
 # PvBoot's own runs add their fixed cost (start-up, sandbox, configuration; see run.sh) to these figures.
-# Usage: sudo bash bench/copy-floor.sh   (root: the XFS check mounts a loop device; the images are made if missing)
+# Usage: sudo bash bench/copy-floor.sh   (root: the XFS check mounts a loop device; the images are made if missing or stale)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -12,7 +12,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 images=out/bench/images
 work=out/bench/copy-floor
 kernel=/boot/vmlinuz-6.1.0-13-amd64
-[ -e "$images/frag-ext4.img" ] || bash bench/make-images.sh "$images"
+bash bench/make-images.sh "$images"  # makes only the images that are missing or stale
 rm -rf "$work"; mkdir -p "$work"
 gcc -O2 -Wall -Wextra -Werror -o "$work/copy-model" bench/copy-model.c
 modes="window direct preadv mmap uring"
