@@ -65,18 +65,28 @@ internal static partial class Grub2Grammar
         select (IReadOnlyList<Command>)[first, .. rest];
 
     /// <summary>The <c>delimiters1 command</c> repetitions of <c>commands1</c>: stops before a delimiter that no command follows.</summary>
-    public static Parser<IReadOnlyList<Command>> MoreCommands => field ??= RepeatCommands(keep: true);
+    public static Parser<IReadOnlyList<Command>> MoreCommands => field ??=
+        input => RepeatCommands(input, [], budget: null, budgetStart: input)!;
 
     /// <summary>
-    /// <c>commands1</c> checked but not kept: the contents of a block, which GRUB runs from its source later, so that
-    /// only one command's syntax tree at a time is alive while a large block is read.
+    /// <c>commands1</c> inside a block, which GRUB runs from its source later: the commands are kept while the parse's
+    /// <see cref="SyntaxTreeBudget"/> lasts (the value is then the list); past it they are only checked (the value is
+    /// <see langword="null"/>), so that only one command's syntax tree at a time is alive while a large block is read.
     /// </summary>
-    public static Parser<IReadOnlyList<Command>> CheckedCommands1 => field ??=
-        from nl in Newlines0
-        from first in Parse.Ref(() => Command)
-        from rest in RepeatCommands(keep: false)
-        select (IReadOnlyList<Command>)[];
+    public static Parser<IReadOnlyList<Command>?> BlockCommands1 => field ??=
+        input =>
+        {
+            IInput start = Newlines0(input).Remainder;
+            IResult<Command> first = Command(start);
+            if (!first.WasSuccessful)
+            {
+                return Result.Failure<IReadOnlyList<Command>?>(first.Remainder, first.Message, first.Expectations);
+            }
 
+            SyntaxTreeBudget? budget = (input as TextInput)?.Budget;
+            List<Command>? kept = budget is not null && budget.TryTake(first.Remainder.Position - start.Position) ? [first.Value] : null;
+            return RepeatCommands(first.Remainder, kept, budget, first.Remainder);
+        };
     /// <summary>The commands of the block whose opening brace <paramref name="input"/> is at, one at a time (the block parsed once already).</summary>
     public static IEnumerable<Command> BlockCommands(IInput input)
     {
@@ -100,41 +110,46 @@ internal static partial class Grub2Grammar
         }
     }
 
-    private static Parser<IReadOnlyList<Command>> RepeatCommands(bool keep) =>
-        input =>
+    /// <summary>
+    /// <c>{ delimiters1 command }</c> from <paramref name="input"/>, stopping before a delimiter that no command follows.
+    /// Each command is added to <paramref name="kept"/> while <paramref name="budget"/> (when given) has room for the text
+    /// from <paramref name="budgetStart"/> to the command's end; once it has not, <paramref name="kept"/> is dropped.
+    /// </summary>
+    private static IResult<IReadOnlyList<Command>?> RepeatCommands(IInput input, List<Command>? kept, SyntaxTreeBudget? budget, IInput budgetStart)
+    {
+        while (true)
         {
-            var commands = new List<Command>();
-            while (true)
+            IResult<char> delimiter = Delimiters1(input);
+            if (!delimiter.WasSuccessful)
             {
-                IResult<char> delimiter = Delimiters1(input);
-                if (!delimiter.WasSuccessful)
-                {
-                    return Result.Success<IReadOnlyList<Command>>(commands, input);
-                }
-
-                IResult<Command> command = Command(delimiter.Remainder);
-                if (!command.WasSuccessful)
-                {
-                    return command.Remainder.Equals(delimiter.Remainder)
-                        ? Result.Success<IReadOnlyList<Command>>(commands, input)
-                        : Result.Failure<IReadOnlyList<Command>>(command.Remainder, command.Message, command.Expectations);
-                }
-
-                if (keep)
-                {
-                    commands.Add(command.Value);
-                }
-
-                input = command.Remainder;
+                return Result.Success<IReadOnlyList<Command>?>(kept, input);
             }
-        };
+
+            IResult<Command> command = Command(delimiter.Remainder);
+            if (!command.WasSuccessful)
+            {
+                return command.Remainder.Equals(delimiter.Remainder)
+                    ? Result.Success<IReadOnlyList<Command>?>(kept, input)
+                    : Result.Failure<IReadOnlyList<Command>?>(command.Remainder, command.Message, command.Expectations);
+            }
+
+            input = command.Remainder;
+            if (kept is not null && budget is not null && !budget.TryTake(input.Position - budgetStart.Position))
+            {
+                kept = null;
+            }
+
+            budgetStart = input;
+            kept?.Add(command.Value);
+        }
+    }
 
     /// <summary><c>block</c>: <c>{ commands1 [delimiters] }</c>, checked and kept as its place in the text (see <see cref="Ast.Block"/>).</summary>
     public static Parser<Block> Block => field ??= Nested(
         from open in OpenBrace
-        from body in WithSpan(from commands in CheckedCommands1 from d in Delimiters0 from gap in Gap select commands)
+        from body in WithSpan(from commands in BlockCommands1 from d in Delimiters0 from gap in Gap select commands)
         from close in CloseBrace
-        select new Block(open, body.Source, body.Start, body.End));
+        select new Block(open, body.Source, body.Start, body.End, body.Value));
 
     /// <summary><c>function</c>: <c>function NAME [newlines] { commands1 delimiters1 }</c>.</summary>
     public static Parser<Command> Function => field ??= Nested(
@@ -142,9 +157,9 @@ internal static partial class Grub2Grammar
         from name in NameToken
         from nl in Newlines0
         from open in OpenBrace
-        from body in WithSpan(from commands in CheckedCommands1 from d in Delimiters1 from gap in Gap select commands)
+        from body in WithSpan(from commands in BlockCommands1 from d in Delimiters1 from gap in Gap select commands)
         from close in CloseBrace
-        select (Command)new FunctionDefinition(start, name, new Block(open, body.Source, body.Start, body.End)));
+        select (Command)new FunctionDefinition(start, name, new Block(open, body.Source, body.Start, body.End, body.Value)));
 
     /// <summary><c>statement</c>: a command or a function definition.</summary>
     public static Parser<Command> Statement => field ??= Parse.Ref(() => Command).Or(Function).Named("command");

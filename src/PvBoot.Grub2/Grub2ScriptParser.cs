@@ -34,14 +34,21 @@ internal static class Grub2ScriptParser
     /// Read lines as GRUB's normal mode does (CRs deleted, lines starting with <c>#</c> dropped even inside quotes);
     /// otherwise as <c>grub-script-check</c> does (CRs become spaces, every line kept).
     /// </param>
+    /// <param name="keptBlockCharacters">How many characters of blocks may be kept as syntax trees (see <see cref="SyntaxTreeBudget"/>).</param>
     /// <returns>The units that parsed.</returns>
     /// <exception cref="ConfigSyntaxException">A cap (token length, nesting) was exceeded: never recovered from.</exception>
-    public static Script Parse(string text, string file, List<ConfigSyntaxException> errors, bool recover = true, bool normalMode = true)
+    public static Script Parse(
+        string text,
+        string file,
+        List<ConfigSyntaxException> errors,
+        bool recover = true,
+        bool normalMode = true,
+        int keptBlockCharacters = SyntaxTreeBudget.DefaultCharacters)
     {
         ArgumentNullException.ThrowIfNull(errors);
         string source = Prepare(text, normalMode);
         var commands = new List<Command>();
-        IInput input = new TextInput(source);
+        IInput input = new TextInput(source, new SyntaxTreeBudget(keptBlockCharacters));
         try
         {
             while (true)

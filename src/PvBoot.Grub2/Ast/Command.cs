@@ -55,8 +55,10 @@ internal sealed record FunctionDefinition(TextPosition Start, string Name, Block
 
 /// <summary>
 /// A <c>{ … }</c> block (parser.y <c>block</c>). GRUB keeps a block as source and parses it again each time it runs it
-/// (menu entries, submenus, functions); so does PvBoot: a block read from a file holds only its place in the text, and
-/// <see cref="Commands"/> parses it when asked, so a large menu costs its text, not its syntax tree, until an entry runs.
+/// (menu entries, submenus, functions). Parsing the same text gives the same commands, so PvBoot keeps the commands the
+/// first reading produced while the file's <see cref="Common.SyntaxTreeBudget"/> lasts; a block past the budget holds
+/// only its place in the text and <see cref="Commands"/> parses it when asked, so a large menu costs its text plus a
+/// constant, not its whole syntax tree, until an entry runs.
 /// </summary>
 internal sealed class Block
 {
@@ -65,17 +67,19 @@ internal sealed class Block
     private readonly int bodyStart;
     private readonly int bodyEnd;
 
-    /// <summary>A block of <paramref name="source"/> whose opening brace is at <paramref name="start"/>, parsed on demand.</summary>
+    /// <summary>A block of <paramref name="source"/> whose opening brace is at <paramref name="start"/>.</summary>
     /// <param name="start">Where the opening brace is.</param>
     /// <param name="source">The text the block was parsed from.</param>
     /// <param name="bodyStart">The offset just past the opening brace.</param>
     /// <param name="bodyEnd">The offset of the closing brace.</param>
-    public Block(TextPosition start, string source, int bodyStart, int bodyEnd)
+    /// <param name="commands">The commands parsed from the body, or <see langword="null"/> to parse them on demand.</param>
+    public Block(TextPosition start, string source, int bodyStart, int bodyEnd, IReadOnlyList<Command>? commands = null)
     {
         Start = start;
         this.source = source;
         this.bodyStart = bodyStart;
         this.bodyEnd = bodyEnd;
+        this.commands = commands;
     }
 
     /// <summary>A block made from commands parsed from <paramref name="text"/> (a BLS snippet, a <c>source</c>d file).</summary>
@@ -83,20 +87,20 @@ internal sealed class Block
     /// <param name="commands">The commands.</param>
     /// <param name="text">Their text.</param>
     public Block(TextPosition start, IReadOnlyList<Command> commands, string text)
+        : this(start, text, 0, text.Length, commands)
     {
-        Start = start;
-        this.commands = commands;
-        source = text;
-        bodyEnd = text.Length;
     }
 
     /// <summary>Where the opening brace is.</summary>
     public TextPosition Start { get; }
 
+    /// <summary>Whether the commands are held (kept from the first reading, or given), rather than parsed on demand.</summary>
+    public bool HoldsCommands => commands is not null;
+
     /// <summary>The text between the braces.</summary>
     public string Text => source[bodyStart..bodyEnd];
 
-    /// <summary>The commands inside; for a block read from a file, parsed again from the source, one at a time, at each enumeration.</summary>
+    /// <summary>The commands inside: those kept when the file was read, else parsed again from the source, one at a time, at each enumeration.</summary>
     public IEnumerable<Command> Commands => commands ?? Grub2ScriptParser.ParseBlock(source, Start);
 }
 

@@ -5,46 +5,56 @@ namespace PvBoot.Grub2.Common;
 /// <summary>
 /// A position in a config's text for the Sprache grammars: the same line and column rules as Sprache's own
 /// <see cref="Input"/>, without the memo table that type allocates at every character (the grammars do not memoize),
-/// which made a parse allocate tens of bytes per character consumed.
+/// which made a parse allocate tens of bytes per character consumed. What the positions of one parse share (the text,
+/// its <see cref="SyntaxTreeBudget"/>, memo tables if a grammar ever asks) is held once, in <see cref="Shared"/>.
 /// </summary>
 internal sealed class TextInput : IInput
 {
-    private readonly string source;
+    private readonly Shared shared;
     private readonly int position;
     private readonly int line;
     private readonly int column;
-    private Dictionary<object, object>? memos;
 
-    /// <summary>The start of <paramref name="text"/>.</summary>
+    /// <summary>The start of <paramref name="text"/>, whose blocks are never kept as syntax trees.</summary>
     public TextInput(string text)
-        : this(text, 0, 1, 1)
+        : this(new Shared(text, null), 0, 1, 1)
     {
     }
 
-    /// <summary>A position inside <paramref name="text"/> whose line and column are known.</summary>
-    public static TextInput At(string text, int position, int line, int column)
+    /// <summary>The start of <paramref name="text"/>, whose blocks' syntax trees are kept within <paramref name="budget"/>.</summary>
+    public TextInput(string text, SyntaxTreeBudget? budget)
+        : this(new Shared(text, budget), 0, 1, 1)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(position);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(position, text.Length);
-        return new TextInput(text, position, line, column);
     }
 
-    private TextInput(string source, int position, int line, int column)
+    private TextInput(Shared shared, int position, int line, int column)
     {
-        this.source = source;
+        this.shared = shared;
         this.position = position;
         this.line = line;
         this.column = column;
     }
 
-    /// <inheritdoc />
-    public string Source => source;
+    /// <summary>A position inside <paramref name="text"/> whose line and column are known; no blocks are kept from there.</summary>
+    public static TextInput At(string text, int position, int line, int column)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(position, text.Length);
+        return new TextInput(new Shared(text, null), position, line, column);
+    }
+
+    /// <summary>The budget for keeping the syntax trees of blocks in this text, or <see langword="null"/> to keep none.</summary>
+    public SyntaxTreeBudget? Budget => shared.Budget;
 
     /// <inheritdoc />
-    public char Current => source[position];
+    public string Source => shared.Text;
 
     /// <inheritdoc />
-    public bool AtEnd => position == source.Length;
+    public char Current => shared.Text[position];
+
+    /// <inheritdoc />
+    public bool AtEnd => position == shared.Text.Length;
 
     /// <inheritdoc />
     public int Position => position;
@@ -56,7 +66,7 @@ internal sealed class TextInput : IInput
     public int Column => column;
 
     /// <inheritdoc />
-    public IDictionary<object, object> Memos => memos ??= [];
+    public IDictionary<object, object> Memos => shared.MemosAt(position);
 
     /// <inheritdoc />
     public IInput Advance()
@@ -66,14 +76,15 @@ internal sealed class TextInput : IInput
             throw new InvalidOperationException("The input is already at its end.");
         }
 
-        return source[position] == '\n'
-            ? new TextInput(source, position + 1, line + 1, 1)
-            : new TextInput(source, position + 1, line, column + 1);
+        return shared.Text[position] == '\n'
+            ? new TextInput(shared, position + 1, line + 1, 1)
+            : new TextInput(shared, position + 1, line, column + 1);
     }
 
     /// <summary>This position advanced by <paramref name="count"/> characters (at most to the end) in one step.</summary>
     public TextInput Skip(int count)
     {
+        string source = shared.Text;
         int end = Math.Min(source.Length, position + Math.Max(0, count));
         int newLine = line;
         int newColumn = column;
@@ -90,19 +101,46 @@ internal sealed class TextInput : IInput
             }
         }
 
-        return end == position ? this : new TextInput(source, end, newLine, newColumn);
+        return end == position ? this : new TextInput(shared, end, newLine, newColumn);
     }
 
     /// <inheritdoc />
     public bool Equals(IInput? other) =>
-        other is not null && other.Position == position && ReferenceEquals(other.Source, source);
+        other is not null && other.Position == position && ReferenceEquals(other.Source, shared.Text);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is IInput other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(source), position);
+    public override int GetHashCode() => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(shared.Text), position);
 
     /// <inheritdoc />
     public override string ToString() => $"Line {line}, Column {column}";
+
+    /// <summary>What every position of one parse shares.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="budget">The budget for keeping blocks' syntax trees, or <see langword="null"/>.</param>
+    private sealed class Shared(string text, SyntaxTreeBudget? budget)
+    {
+        private Dictionary<int, IDictionary<object, object>>? memos;
+
+        /// <summary>The memo table of the position at <paramref name="position"/>, made when first asked for.</summary>
+        public IDictionary<object, object> MemosAt(int position)
+        {
+            memos ??= [];
+            if (!memos.TryGetValue(position, out IDictionary<object, object>? table))
+            {
+                table = new Dictionary<object, object>();
+                memos.Add(position, table);
+            }
+
+            return table;
+        }
+
+        /// <summary>The text.</summary>
+        public string Text { get; } = text;
+
+        /// <summary>The budget for keeping blocks' syntax trees, or <see langword="null"/>.</summary>
+        public SyntaxTreeBudget? Budget { get; } = budget;
+    }
 }

@@ -1,0 +1,204 @@
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using PvBoot.Core.Boot;
+using PvBoot.Grub2.Ast;
+using PvBoot.Grub2.Common;
+using PvBoot.Testing;
+
+namespace PvBoot.Grub2.Tests.Grub2;
+
+/// <summary>
+/// Blocks keep the commands of their first reading while the file's <see cref="SyntaxTreeBudget"/> lasts, and are
+/// parsed again when run past it. Either way a block's commands are the same: the whole tree, blocks expanded, is
+/// compared across budgets on generated scripts and on the configurations grub-mkconfig writes.
+/// </summary>
+public sealed class KeptBlockTests
+{
+    private static readonly string Corpus = Path.Combine(Fixtures.RepositoryRoot, "fuzz-corpus", "grub2-cfg", "generated");
+
+    [FsCheck.NUnit.Property(MaxTest = 300)]
+    public Property GeneratedScripts_HaveTheSameTree_WhateverTheBudget() =>
+        Prop.ForAll(GrubScriptGenerators.Script.ToArbitrary(), Gen.Choose(1, 400).ToArbitrary(), (script, budget) =>
+        {
+            string reparsed = Render(Parse(script, 0));
+            return reparsed == Render(Parse(script, budget)) && reparsed == Render(Parse(script, SyntaxTreeBudget.DefaultCharacters));
+        });
+
+    [TestCaseSource(nameof(GeneratedConfigurations))]
+    public void GeneratedConfiguration_KeepsEveryBlock_AndTheSameTree(string file)
+    {
+        string text = File.ReadAllText(file, Encoding.Latin1);
+        Script kept = Parse(text, SyntaxTreeBudget.DefaultCharacters);
+        Script reparsed = Parse(text, 0);
+
+        Assert.That(Blocks(kept.Commands).Select(b => b.HoldsCommands), Is.Not.Empty.And.All.True, "a configuration grub-mkconfig writes fits the budget");
+        Assert.That(Blocks(reparsed.Commands).Select(b => b.HoldsCommands), Is.All.False, "with no budget, no block is kept");
+        Assert.That(Render(kept), Is.EqualTo(Render(reparsed)));
+    }
+
+    [Test]
+    public void PastTheBudget_BlocksAreParsedOnDemand_AndTheKeptTextStaysWithinIt()
+    {
+        var script = new StringBuilder();
+        for (int i = 0; i < 200; i++)
+        {
+            script.Append(CultureFormat($"menuentry 'entry {i}' --id e{i} {{\n  insmod gzio\n  linux /vmlinuz-{i} root=/dev/xvda1 ro\n  initrd /initrd-{i}\n}}\n"));
+        }
+
+        const int budget = 2000;
+        Script parsed = Parse(script.ToString(), budget);
+        Block[] blocks = [.. parsed.Commands.OfType<SimpleCommand>().Select(c => c.Block!)];
+        int keptCharacters = blocks.Where(b => b.HoldsCommands).Sum(b => b.Text.Trim().Length);
+
+        Assert.That(blocks, Has.Length.EqualTo(200));
+        Assert.That(blocks[0].HoldsCommands, Is.True, "the first entries fit");
+        Assert.That(blocks[^1].HoldsCommands, Is.False, "the last entries are past the budget");
+        Assert.That(keptCharacters, Is.GreaterThan(budget / 2).And.LessThanOrEqualTo(budget));
+        Assert.That(Render(parsed), Is.EqualTo(Render(Parse(script.ToString(), 0))));
+    }
+
+    [Test]
+    public void ABlockLargerThanTheBudget_IsDroppedWhole_ItsSmallNeighbourKept()
+    {
+        string big = "submenu big {\n" + string.Concat(Enumerable.Repeat("  echo a line of text in a large submenu\n", 100)) + "}\n";
+        string small = "menuentry small {\n  linux /vmlinuz\n}\n";
+        Script parsed = Parse(big + small, 1000);
+        Block[] blocks = [.. parsed.Commands.OfType<SimpleCommand>().Select(c => c.Block!)];
+
+        Assert.That(blocks.Select(b => b.HoldsCommands), Is.EqualTo(new[] { false, true }));
+        Assert.That(blocks[0].Commands.Count(), Is.EqualTo(100), "the dropped block is read again from its text");
+    }
+
+    private static IEnumerable<string> GeneratedConfigurations() =>
+        Directory.EnumerateFiles(Corpus, "*.cfg").Order(StringComparer.Ordinal);
+
+    private static Script Parse(string text, int budget)
+    {
+        var errors = new List<ConfigSyntaxException>();
+        Script script = Grub2ScriptParser.Parse(text, "t.cfg", errors, keptBlockCharacters: budget);
+        Assert.That(errors, Is.Empty, "the script parses");
+        return script;
+    }
+
+    private static string CultureFormat(FormattableString text) => FormattableString.Invariant(text);
+
+    private static IEnumerable<Block> Blocks(IEnumerable<Command> commands)
+    {
+        foreach (Command command in commands)
+        {
+            Block? block = command switch
+            {
+                SimpleCommand simple => simple.Block,
+                FunctionDefinition function => function.Body,
+                _ => null,
+            };
+            IEnumerable<Command> inner = command switch
+            {
+                IfCommand c => [.. c.Condition, .. c.Then, .. c.Else],
+                ForCommand c => c.Body,
+                WhileCommand c => [.. c.Condition, .. c.Body],
+                _ => [],
+            };
+            if (block is not null)
+            {
+                yield return block;
+                inner = block.Commands;
+            }
+
+            foreach (Block nested in Blocks(inner))
+            {
+                yield return nested;
+            }
+        }
+    }
+
+    /// <summary>The whole tree as text: every command, word, piece and position, each block's commands expanded.</summary>
+    private static string Render(Script script)
+    {
+        var text = new StringBuilder();
+        foreach (Command command in script.Commands)
+        {
+            Render(command, text, 0);
+        }
+
+        return text.ToString();
+    }
+
+    private static void Render(Command command, StringBuilder text, int depth)
+    {
+        text.Append(' ', depth * 2).Append(command.GetType().Name).Append(Position(command.Start));
+        switch (command)
+        {
+            case SimpleCommand simple:
+                text.Append(' ').Append(simple.End);
+                Words(simple.Words, text);
+                text.Append('\n');
+                if (simple.Block is { } block)
+                {
+                    Render(block, text, depth + 1);
+                }
+
+                break;
+            case IfCommand conditional:
+                text.Append('\n');
+                List("condition", conditional.Condition, text, depth + 1);
+                List("then", conditional.Then, text, depth + 1);
+                List("else", conditional.Else, text, depth + 1);
+                break;
+            case ForCommand loop:
+                text.Append(' ').Append(loop.Variable);
+                Words(loop.Items, text);
+                text.Append('\n');
+                List("body", loop.Body, text, depth + 1);
+                break;
+            case WhileCommand loop:
+                text.Append(loop.IsUntil ? " until\n" : " while\n");
+                List("condition", loop.Condition, text, depth + 1);
+                List("body", loop.Body, text, depth + 1);
+                break;
+            case FunctionDefinition function:
+                text.Append(' ').Append(function.Name).Append('\n');
+                Render(function.Body, text, depth + 1);
+                break;
+            default:
+                throw new AssertionException($"a command this test does not know: {command.GetType().Name}");
+        }
+    }
+
+    private static void Render(Block block, StringBuilder text, int depth)
+    {
+        text.Append(' ', depth * 2).Append('{').Append(Position(block.Start)).Append(' ').Append(block.Text.Length).Append('\n');
+        foreach (Command command in block.Commands)
+        {
+            Render(command, text, depth + 1);
+        }
+
+        text.Append(' ', depth * 2).Append("}\n");
+    }
+
+    private static void List(string name, IEnumerable<Command> commands, StringBuilder text, int depth)
+    {
+        text.Append(' ', depth * 2).Append(name).Append('\n');
+        foreach (Command command in commands)
+        {
+            Render(command, text, depth + 1);
+        }
+    }
+
+    private static void Words(IEnumerable<Word> words, StringBuilder text)
+    {
+        foreach (Word word in words)
+        {
+            text.Append(" [").Append(word.Raw).Append(Position(word.Start)).Append('-').Append(word.End);
+            foreach (WordPiece piece in word.Pieces)
+            {
+                text.Append(' ').Append(piece.Kind).Append(':').Append(piece.Text);
+            }
+
+            text.Append(']');
+        }
+    }
+
+    private static string Position(TextPosition position) => FormattableString.Invariant($"@{position.Line}:{position.Column}:{position.Offset}");
+}
