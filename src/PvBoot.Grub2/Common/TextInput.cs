@@ -6,7 +6,7 @@ namespace PvBoot.Grub2.Common;
 /// A position in a config's text for the Sprache grammars: the same line and column rules as Sprache's own
 /// <see cref="Input"/>, without the memo table that type allocates at every character (the grammars do not memoize),
 /// which made a parse allocate tens of bytes per character consumed. What the positions of one parse share (the text,
-/// its <see cref="SyntaxTreeBudget"/>, memo tables if a grammar ever asks) is held once, in <see cref="Shared"/>.
+/// its <see cref="SyntaxTreeBudget"/>) is held once, in <see cref="Shared"/>.
 /// </summary>
 internal sealed class TextInput : IInput
 {
@@ -14,6 +14,7 @@ internal sealed class TextInput : IInput
     private readonly int position;
     private readonly int line;
     private readonly int column;
+    private Dictionary<object, object>? memos;
 
     /// <summary>The start of <paramref name="text"/>, whose blocks are never kept as syntax trees.</summary>
     public TextInput(string text)
@@ -66,7 +67,7 @@ internal sealed class TextInput : IInput
     public int Column => column;
 
     /// <inheritdoc />
-    public IDictionary<object, object> Memos => shared.MemosAt(position);
+    public IDictionary<object, object> Memos => memos ??= [];
 
     /// <inheritdoc />
     public IInput Advance()
@@ -122,21 +123,6 @@ internal sealed class TextInput : IInput
     /// <param name="budget">The budget for keeping blocks' syntax trees, or <see langword="null"/>.</param>
     private sealed class Shared(string text, SyntaxTreeBudget? budget)
     {
-        private Dictionary<int, IDictionary<object, object>>? memos;
-
-        /// <summary>The memo table of the position at <paramref name="position"/>, made when first asked for.</summary>
-        public IDictionary<object, object> MemosAt(int position)
-        {
-            memos ??= [];
-            if (!memos.TryGetValue(position, out IDictionary<object, object>? table))
-            {
-                table = new Dictionary<object, object>();
-                memos.Add(position, table);
-            }
-
-            return table;
-        }
-
         /// <summary>The text.</summary>
         public string Text { get; } = text;
 
