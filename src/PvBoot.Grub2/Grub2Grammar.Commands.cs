@@ -1,4 +1,5 @@
 using PvBoot.Grub2.Ast;
+using PvBoot.Grub2.Common;
 using Sprache;
 
 namespace PvBoot.Grub2;
@@ -28,7 +29,7 @@ internal static partial class Grub2Grammar
                       from d3 in Delimiters1
                       select commands)
             .Or(from start in Keyword("elif")
-                from clause in Parse.Ref(() => IfClause)
+                from clause in CharParsers.Ref(() => IfClause)
                 select (IReadOnlyList<Command>)[clause with { Start = start }])
             .XOptional()
         select new IfCommand(default, condition, body, rest.GetOrElse([]));

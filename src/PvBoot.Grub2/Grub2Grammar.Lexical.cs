@@ -156,7 +156,7 @@ internal static partial class Grub2Grammar
     /// variable name, an over-long token) is parsed by <see cref="ComposedWordToken"/>, which defines the production.
     /// </summary>
     public static Parser<Word> WordToken => field ??=
-        input => ScanWord(input) ?? ComposedWordToken(input);
+        CharParsers.RememberLast<Word>(input => ScanWord(input) ?? ComposedWordToken(input));
 
     /// <summary><see cref="WordToken"/> as composed from its pieces.</summary>
     public static Parser<Word> ComposedWordToken => field ??=

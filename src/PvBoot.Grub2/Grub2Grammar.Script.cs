@@ -60,7 +60,7 @@ internal static partial class Grub2Grammar
     /// <summary><c>commands1</c>: newlines, then commands separated by delimiters.</summary>
     public static Parser<IReadOnlyList<Command>> Commands1 => field ??=
         from nl in Newlines0
-        from first in Parse.Ref(() => Command)
+        from first in CharParsers.Ref(() => Command)
         from rest in MoreCommands
         select (IReadOnlyList<Command>)[first, .. rest];
 
@@ -162,7 +162,7 @@ internal static partial class Grub2Grammar
         select (Command)new FunctionDefinition(start, name, new Block(open, body.Source, body.Start, body.End, body.Value)));
 
     /// <summary><c>statement</c>: a command or a function definition.</summary>
-    public static Parser<Command> Statement => field ??= Parse.Ref(() => Command).Or(Function).Named("command");
+    public static Parser<Command> Statement => field ??= CharParsers.Ref(() => Command).Or(Function).Named("command");
 
     /// <summary>One parse unit as GRUB's normal mode reads it: newlines, a statement and its delimiter.</summary>
     public static Parser<Command> ScriptUnit => field ??=

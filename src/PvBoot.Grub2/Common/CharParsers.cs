@@ -112,6 +112,23 @@ internal static class CharParsers
             }
         };
 
+    /// <summary>
+    /// A reference to a production built later, for recursion: Sprache's <c>Parse.Ref</c> without its left-recursion
+    /// memo. The grammars never recurse without consuming a token first, and that memo allocates a table at each input
+    /// it sees and throws a <see cref="ParseException"/> when it meets a failure it remembered, which a hostile config
+    /// could turn into an unhandled exception.
+    /// </summary>
+    public static Parser<T> Ref<T>(Func<Parser<T>> reference) =>
+        input => reference()(input);
+
+    /// <summary>
+    /// <paramref name="parser"/>, remembering its last result (Sprache's <c>Memoize</c> with a single slot instead of a
+    /// table per position): the same result when asked again at the same place, as a token is when each alternative of
+    /// a production tries it. Only for a parser whose result depends on nothing but the text and the position.
+    /// </summary>
+    public static Parser<T> RememberLast<T>(Parser<T> parser) =>
+        input => input is TextInput text ? text.Recall(parser) : parser(input);
+
     /// <summary>The description Sprache gives <c>Parse.CharExcept(set)</c>.</summary>
     public static string DescribeExcept(string set) => "any character except " + string.Join("|", set.ToCharArray());
 

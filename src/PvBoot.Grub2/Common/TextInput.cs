@@ -6,7 +6,7 @@ namespace PvBoot.Grub2.Common;
 /// A position in a config's text for the Sprache grammars: the same line and column rules as Sprache's own
 /// <see cref="Input"/>, without the memo table that type allocates at every character (the grammars do not memoize),
 /// which made a parse allocate tens of bytes per character consumed. What the positions of one parse share (the text,
-/// its <see cref="SyntaxTreeBudget"/>) is held once, in <see cref="Shared"/>.
+/// its <see cref="SyntaxTreeBudget"/>, the last result of <see cref="Recall"/>) is held once, in <see cref="Shared"/>.
 /// </summary>
 internal sealed class TextInput : IInput
 {
@@ -47,6 +47,23 @@ internal sealed class TextInput : IInput
 
     /// <summary>The budget for keeping the syntax trees of blocks in this text, or <see langword="null"/> to keep none.</summary>
     public SyntaxTreeBudget? Budget => shared.Budget;
+
+    /// <summary>
+    /// What <paramref name="parser"/> gives at this position: run, or recalled when it was the last parser run through
+    /// this method at this position of this parse. One slot, shared by all the parse's positions: for a pure parser that
+    /// the grammar asks again at the same place (see <see cref="CharParsers.RememberLast"/>).
+    /// </summary>
+    public IResult<T> Recall<T>(Parser<T> parser)
+    {
+        if (ReferenceEquals(shared.LastParser, parser) && shared.LastPosition == position && shared.LastResult is IResult<T> known)
+        {
+            return known;
+        }
+
+        IResult<T> result = parser(this);
+        (shared.LastParser, shared.LastPosition, shared.LastResult) = (parser, position, result);
+        return result;
+    }
 
     /// <inheritdoc />
     public string Source => shared.Text;
@@ -125,6 +142,15 @@ internal sealed class TextInput : IInput
     {
         /// <summary>The text.</summary>
         public string Text { get; } = text;
+
+        /// <summary>The parser whose result <see cref="LastResult"/> is (see <see cref="Recall"/>).</summary>
+        public object? LastParser { get; set; }
+
+        /// <summary>Where <see cref="LastResult"/> was produced.</summary>
+        public int LastPosition { get; set; }
+
+        /// <summary>The last result remembered.</summary>
+        public object? LastResult { get; set; }
 
         /// <summary>The budget for keeping blocks' syntax trees, or <see langword="null"/>.</summary>
         public SyntaxTreeBudget? Budget { get; } = budget;

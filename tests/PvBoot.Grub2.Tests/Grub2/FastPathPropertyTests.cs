@@ -29,6 +29,18 @@ public sealed class FastPathPropertyTests
     public Property Arguments0_EqualsSpracheXMany() =>
         Prop.ForAll(Text.ToArbitrary(), text => SameArguments(text));
 
+    /// <summary>
+    /// Whole scripts, valid and mutated, read from a <see cref="TextInput"/> (blocks kept within the budget, the last
+    /// word remembered) and from Sprache's own <see cref="Input"/> (neither): the same tree, or the same failure.
+    /// </summary>
+    [FsCheck.NUnit.Property(MaxTest = 400)]
+    public Property Script_FromTextInput_EqualsFromSprachesInput() =>
+        Prop.ForAll(Gen.OneOf(GrubScriptGenerators.Script, GrubScriptGenerators.Mutant).ToArbitrary(), text =>
+        {
+            string source = Grub2ScriptParser.Prepare(text, normalMode: false);
+            return Outcome(new TextInput(source, new SyntaxTreeBudget(SyntaxTreeBudget.DefaultCharacters))) == Outcome(new Input(source));
+        });
+
     [TestCase("linux16")]
     [TestCase("root='hd0,msdos1'")]
     [TestCase("$menuentry_id_option")]
@@ -121,6 +133,14 @@ public sealed class FastPathPropertyTests
             && (expected.WasSuccessful
                 ? expected.Value.Select(w => w.Raw).SequenceEqual(actual.Value.Select(w => w.Raw))
                 : expected.Message == actual.Message && expected.Expectations.SequenceEqual(actual.Expectations));
+    }
+
+    private static string Outcome(IInput input)
+    {
+        IResult<IReadOnlyList<Command>>? result = Run(Grub2Grammar.Script, input, out Type? threw);
+        return threw is not null ? threw.Name
+            : result!.WasSuccessful ? SyntaxTreeText.Render(result.Value)
+            : $"{result.Remainder.Line}:{result.Remainder.Column} {result.Message} {string.Join('|', result.Expectations)}";
     }
 
     private static IResult<T>? Run<T>(Parser<T> parser, IInput input, out Type? threw)

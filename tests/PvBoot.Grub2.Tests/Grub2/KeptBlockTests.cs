@@ -21,8 +21,8 @@ public sealed class KeptBlockTests
     public Property GeneratedScripts_HaveTheSameTree_WhateverTheBudget() =>
         Prop.ForAll(GrubScriptGenerators.Script.ToArbitrary(), Gen.Choose(1, 400).ToArbitrary(), (script, budget) =>
         {
-            string reparsed = Render(Parse(script, 0));
-            return reparsed == Render(Parse(script, budget)) && reparsed == Render(Parse(script, SyntaxTreeBudget.DefaultCharacters));
+            string reparsed = SyntaxTreeText.Render(Parse(script, 0));
+            return reparsed == SyntaxTreeText.Render(Parse(script, budget)) && reparsed == SyntaxTreeText.Render(Parse(script, SyntaxTreeBudget.DefaultCharacters));
         });
 
     [TestCaseSource(nameof(GeneratedConfigurations))]
@@ -34,7 +34,7 @@ public sealed class KeptBlockTests
 
         Assert.That(Blocks(kept.Commands).Select(b => b.HoldsCommands), Is.Not.Empty.And.All.True, "a configuration grub-mkconfig writes fits the budget");
         Assert.That(Blocks(reparsed.Commands).Select(b => b.HoldsCommands), Is.All.False, "with no budget, no block is kept");
-        Assert.That(Render(kept), Is.EqualTo(Render(reparsed)));
+        Assert.That(SyntaxTreeText.Render(kept), Is.EqualTo(SyntaxTreeText.Render(reparsed)));
     }
 
     [Test]
@@ -55,7 +55,7 @@ public sealed class KeptBlockTests
         Assert.That(blocks[0].HoldsCommands, Is.True, "the first entries fit");
         Assert.That(blocks[^1].HoldsCommands, Is.False, "the last entries are past the budget");
         Assert.That(keptCharacters, Is.GreaterThan(budget / 2).And.LessThanOrEqualTo(budget));
-        Assert.That(Render(parsed), Is.EqualTo(Render(Parse(script.ToString(), 0))));
+        Assert.That(SyntaxTreeText.Render(parsed), Is.EqualTo(SyntaxTreeText.Render(Parse(script.ToString(), 0))));
     }
 
     [Test]
@@ -112,93 +112,4 @@ public sealed class KeptBlockTests
             }
         }
     }
-
-    /// <summary>The whole tree as text: every command, word, piece and position, each block's commands expanded.</summary>
-    private static string Render(Script script)
-    {
-        var text = new StringBuilder();
-        foreach (Command command in script.Commands)
-        {
-            Render(command, text, 0);
-        }
-
-        return text.ToString();
-    }
-
-    private static void Render(Command command, StringBuilder text, int depth)
-    {
-        text.Append(' ', depth * 2).Append(command.GetType().Name).Append(Position(command.Start));
-        switch (command)
-        {
-            case SimpleCommand simple:
-                text.Append(' ').Append(simple.End);
-                Words(simple.Words, text);
-                text.Append('\n');
-                if (simple.Block is { } block)
-                {
-                    Render(block, text, depth + 1);
-                }
-
-                break;
-            case IfCommand conditional:
-                text.Append('\n');
-                List("condition", conditional.Condition, text, depth + 1);
-                List("then", conditional.Then, text, depth + 1);
-                List("else", conditional.Else, text, depth + 1);
-                break;
-            case ForCommand loop:
-                text.Append(' ').Append(loop.Variable);
-                Words(loop.Items, text);
-                text.Append('\n');
-                List("body", loop.Body, text, depth + 1);
-                break;
-            case WhileCommand loop:
-                text.Append(loop.IsUntil ? " until\n" : " while\n");
-                List("condition", loop.Condition, text, depth + 1);
-                List("body", loop.Body, text, depth + 1);
-                break;
-            case FunctionDefinition function:
-                text.Append(' ').Append(function.Name).Append('\n');
-                Render(function.Body, text, depth + 1);
-                break;
-            default:
-                throw new AssertionException($"a command this test does not know: {command.GetType().Name}");
-        }
-    }
-
-    private static void Render(Block block, StringBuilder text, int depth)
-    {
-        text.Append(' ', depth * 2).Append('{').Append(Position(block.Start)).Append(' ').Append(block.Text.Length).Append('\n');
-        foreach (Command command in block.Commands)
-        {
-            Render(command, text, depth + 1);
-        }
-
-        text.Append(' ', depth * 2).Append("}\n");
-    }
-
-    private static void List(string name, IEnumerable<Command> commands, StringBuilder text, int depth)
-    {
-        text.Append(' ', depth * 2).Append(name).Append('\n');
-        foreach (Command command in commands)
-        {
-            Render(command, text, depth + 1);
-        }
-    }
-
-    private static void Words(IEnumerable<Word> words, StringBuilder text)
-    {
-        foreach (Word word in words)
-        {
-            text.Append(" [").Append(word.Raw).Append(Position(word.Start)).Append('-').Append(word.End);
-            foreach (WordPiece piece in word.Pieces)
-            {
-                text.Append(' ').Append(piece.Kind).Append(':').Append(piece.Text);
-            }
-
-            text.Append(']');
-        }
-    }
-
-    private static string Position(TextPosition position) => FormattableString.Invariant($"@{position.Line}:{position.Column}:{position.Offset}");
 }
