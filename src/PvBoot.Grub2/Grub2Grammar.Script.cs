@@ -18,12 +18,11 @@ internal static partial class Grub2Grammar
     [ThreadStatic]
     private static int nestingDepth;
 
-    /// <summary><c>"\n"</c>.</summary>
-    public static Parser<char> Newline => field ??= AfterGap(CharParsers.Char('\n')).Named("newline");
+    /// <summary><c>"\n"</c>: <c>AfterGap(Char('\n')).Named("newline")</c>.</summary>
+    public static Parser<char> Newline => field ??= Punctuation("\n", "newline", static at => at.Current);
 
-    /// <summary><c>delimiter</c>: <c>;</c> or newline.</summary>
-    public static Parser<char> Delimiter => field ??=
-        AfterGap(CharParsers.Char(';')).Or(Newline).Named("';' or newline");
+    /// <summary><c>delimiter</c>: <c>;</c> or newline: <c>AfterGap(Char(';')).Or(Newline).Named("';' or newline")</c>.</summary>
+    public static Parser<char> Delimiter => field ??= Punctuation(";\n", "';' or newline", static at => at.Current);
 
     /// <summary><c>newlines0</c>.</summary>
     public static Parser<IEnumerable<char>> Newlines0 => field ??= Newline.Many();
@@ -51,11 +50,12 @@ internal static partial class Grub2Grammar
     public static Parser<string> NameToken => field ??=
         AfterGap(from word in WordToken where word.IsName select word.Raw).Named("name");
 
-    /// <summary><c>"{"</c>.</summary>
-    public static Parser<TextPosition> OpenBrace => field ??= AfterGap(from pos in Here from b in CharParsers.Char('{') select pos).Named("'{'");
+    /// <summary><c>"{"</c>, giving where it is: <c>AfterGap(from pos in Here from b in Char('{') select pos).Named("'{'")</c>.</summary>
+    public static Parser<TextPosition> OpenBrace => field ??=
+        Punctuation("{", "'{'", static at => new TextPosition(at.Line, at.Column, at.Position));
 
-    /// <summary><c>"}"</c>.</summary>
-    public static Parser<char> CloseBrace => field ??= AfterGap(CharParsers.Char('}')).Named("'}'");
+    /// <summary><c>"}"</c>: <c>AfterGap(Char('}')).Named("'}'")</c>.</summary>
+    public static Parser<char> CloseBrace => field ??= Punctuation("}", "'}'", static at => at.Current);
 
     /// <summary><c>commands1</c>: newlines, then commands separated by delimiters.</summary>
     public static Parser<IReadOnlyList<Command>> Commands1 => field ??=
@@ -206,10 +206,28 @@ internal static partial class Grub2Grammar
         };
 
     /// <summary>
+    /// A one-character token after a <see cref="Gap"/>, named <paramref name="name"/>: one of
+    /// <paramref name="characters"/>, valued by <paramref name="value"/> at its position. These tokens end or open every
+    /// command, so they are read in one step, with the results of the composition each one's summary gives: the value
+    /// and the position after the character, or a failure where the gap began expecting <paramref name="name"/>.
+    /// </summary>
+    private static Parser<T> Punctuation<T>(string characters, string name, Func<IInput, T> value)
+    {
+        string[] expected = [name];
+        return input =>
+        {
+            IInput at = SkipGap(input);
+            return !at.AtEnd && characters.Contains(at.Current)
+                ? Result.Success(value(at), at.Advance())
+                : Result.Failure<T>(input, CharParsers.UnexpectedCharacter, expected);
+        };
+    }
+
+    /// <summary>
     /// A token after a <see cref="Gap"/>. If the token fails without consuming anything itself, the failure is reported
     /// where the gap began, so that optional and repeated tokens backtrack over the blanks.
     /// </summary>
-    private static Parser<T> AfterGap<T>(Parser<T> token) =>
+    internal static Parser<T> AfterGap<T>(Parser<T> token) =>
         input =>
         {
             IInput afterGap = SkipGap(input);

@@ -29,6 +29,22 @@ public sealed class FastPathPropertyTests
     public Property Arguments0_EqualsSpracheXMany() =>
         Prop.ForAll(Text.ToArbitrary(), text => SameArguments(text));
 
+    /// <summary>The one-character tokens against the compositions their summaries give, at any offset of any text.</summary>
+    [FsCheck.NUnit.Property(MaxTest = 3000)]
+    public Property Punctuation_EqualsItsComposition() =>
+        Prop.ForAll(Text.ToArbitrary(), Gen.Choose(0, 8).ToArbitrary(), Gen.Elements(false, true).ToArbitrary(), (text, offset, textInput) =>
+        {
+            IInput At() => CharParsers.Skip(textInput ? new TextInput(text) : new Input(text), Math.Min(offset, text.Length));
+            Parser<char> newline = Grub2Grammar.AfterGap(CharParsers.Char('\n')).Named("newline");
+            Parser<char> delimiter = Grub2Grammar.AfterGap(CharParsers.Char(';')).Or(newline).Named("';' or newline");
+            Parser<TextPosition> open = Grub2Grammar.AfterGap(from pos in Grub2Grammar.Here from b in CharParsers.Char('{') select pos).Named("'{'");
+            Parser<char> close = Grub2Grammar.AfterGap(CharParsers.Char('}')).Named("'}'");
+            return Describe(Grub2Grammar.Newline(At())) == Describe(newline(At()))
+                && Describe(Grub2Grammar.Delimiter(At())) == Describe(delimiter(At()))
+                && Describe(Grub2Grammar.OpenBrace(At())) == Describe(open(At()))
+                && Describe(Grub2Grammar.CloseBrace(At())) == Describe(close(At()));
+        });
+
     /// <summary>
     /// Whole scripts, valid and mutated, read from a <see cref="TextInput"/> (blocks kept within the budget, the last
     /// word remembered) and from Sprache's own <see cref="Input"/> (neither): the same tree, or the same failure.
@@ -134,6 +150,10 @@ public sealed class FastPathPropertyTests
                 ? expected.Value.Select(w => w.Raw).SequenceEqual(actual.Value.Select(w => w.Raw))
                 : expected.Message == actual.Message && expected.Expectations.SequenceEqual(actual.Expectations));
     }
+
+    private static string Describe<T>(IResult<T> result) =>
+        $"{result.WasSuccessful} {(result.WasSuccessful ? result.Value : default)} {result.Remainder.Position}:{result.Remainder.Line}:{result.Remainder.Column} "
+        + $"{(result.WasSuccessful ? string.Empty : result.Message + " " + string.Join("|", result.Expectations))}";
 
     private static string Outcome(IInput input)
     {
