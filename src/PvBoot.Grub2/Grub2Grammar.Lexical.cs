@@ -379,19 +379,33 @@ internal static partial class Grub2Grammar
             throw new Grub2ParseLimitException(start, $"token too large ({raw.Length} characters, at most {MaxTokenLength})");
         }
 
-        var merged = new List<WordPiece>(pieces.Count);
-        foreach (WordPiece piece in pieces)
+        // Adjacent pieces of the same unquoted or double-quoted kind become one; the rest are kept as they are.
+        int count = 0;
+        for (int i = 0; i < pieces.Count; i++)
         {
-            if (merged.Count > 0 && piece.Kind == merged[^1].Kind && piece.Kind is WordPieceKind.Bare or WordPieceKind.DoubleQuoted)
+            if (i == 0 || !Joins(pieces[i - 1], pieces[i]))
             {
-                merged[^1] = merged[^1] with { Text = merged[^1].Text + piece.Text };
+                count++;
+            }
+        }
+
+        var merged = new WordPiece[count];
+        int at = -1;
+        for (int i = 0; i < pieces.Count; i++)
+        {
+            if (i > 0 && Joins(pieces[i - 1], pieces[i]))
+            {
+                merged[at] = merged[at] with { Text = merged[at].Text + pieces[i].Text };
             }
             else
             {
-                merged.Add(piece);
+                merged[++at] = pieces[i];
             }
         }
 
         return new Word(merged, raw, start, start.Offset + raw.Length);
+
+        static bool Joins(WordPiece previous, WordPiece next) =>
+            next.Kind == previous.Kind && next.Kind is WordPieceKind.Bare or WordPieceKind.DoubleQuoted;
     }
 }

@@ -24,8 +24,13 @@ internal static partial class Grub2Grammar
     /// <summary><c>delimiter</c>: <c>;</c> or newline: <c>AfterGap(Char(';')).Or(Newline).Named("';' or newline")</c>.</summary>
     public static Parser<char> Delimiter => field ??= Punctuation(";\n", "';' or newline", static at => at.Current);
 
-    /// <summary><c>newlines0</c>.</summary>
-    public static Parser<IEnumerable<char>> Newlines0 => field ??= Newline.Many();
+    /// <summary><c>newlines0</c>: <c>Newline.Many()</c>, the empty case (after most delimiters) without a list.</summary>
+    public static Parser<IEnumerable<char>> Newlines0 => field ??=
+        input =>
+        {
+            IResult<char> newline = Newline(input);
+            return newline.WasSuccessful ? ManyNewlines(input) : Result.Success<IEnumerable<char>>([], input);
+        };
 
     /// <summary><c>delimiters1</c>: a delimiter, then any newlines.</summary>
     public static Parser<char> Delimiters1 => field ??= from d in Delimiter from more in Newlines0 select d;
@@ -43,8 +48,24 @@ internal static partial class Grub2Grammar
     /// <summary><c>arguments0</c>: any number of arguments.</summary>
     public static Parser<IEnumerable<Word>> Arguments0 => field ??= CharParsers.XMany(Argument);
 
-    /// <summary><c>block0</c>: an optional block.</summary>
-    public static Parser<IOption<Block>> Block0 => field ??= Block.XOptional();
+    /// <summary>
+    /// <c>block0</c>: an optional block, <c>Block.XOptional()</c>. Where no <c>{</c> follows the gap (after most
+    /// commands), that is no block at once: the block would fail there without consuming anything.
+    /// </summary>
+    public static Parser<IOption<Block>> Block0 => field ??=
+        input =>
+        {
+            IInput at = SkipGap(input);
+            return nestingDepth < MaxNestingDepth && (at.AtEnd || at.Current != '{')
+                ? Result.Success(NoBlock, input)
+                : OptionalBlock(input);
+        };
+
+    private static Parser<IEnumerable<char>> ManyNewlines => field ??= Newline.Many();
+
+    private static Parser<IOption<Block>> OptionalBlock => field ??= Block.XOptional();
+
+    private static IOption<Block> NoBlock { get; } = new NoOption<Block>();
 
     /// <summary><c>"name"</c>: an identifier token (function and loop variable names).</summary>
     public static Parser<string> NameToken => field ??=
@@ -259,4 +280,16 @@ internal static partial class Grub2Grammar
                 nestingDepth--;
             }
         };
+
+    /// <summary>An empty option, as Sprache's own (which it does not expose): empty, and without a value to get.</summary>
+    private sealed class NoOption<T> : IOption<T>
+    {
+        public bool IsEmpty => true;
+
+        public bool IsDefined => false;
+
+        public T GetOrDefault() => default!;
+
+        public T Get() => throw new InvalidOperationException("Cannot get value from None.");
+    }
 }

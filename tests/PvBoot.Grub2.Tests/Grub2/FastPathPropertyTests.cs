@@ -45,6 +45,31 @@ public sealed class FastPathPropertyTests
                 && Describe(Grub2Grammar.CloseBrace(At())) == Describe(close(At()));
         });
 
+    /// <summary><c>block0</c> and <c>newlines0</c> against <c>Block.XOptional()</c> and <c>Newline.Many()</c>.</summary>
+    [FsCheck.NUnit.Property(MaxTest = 3000)]
+    public Property OptionalBlockAndNewlines_EqualTheirCompositions() =>
+        Prop.ForAll(Text.ToArbitrary(), Gen.Choose(0, 8).ToArbitrary(), (text, offset) =>
+        {
+            IInput At() => new TextInput(text).Skip(Math.Min(offset, text.Length));
+            string ours = Show(Run(Grub2Grammar.Block0, At(), out Type? oursThrew), oursThrew, b => b.IsDefined ? $"{b.Get().Start} {b.Get().Text}" : "none");
+            string theirs = Show(Run(Grub2Grammar.Block.XOptional(), At(), out Type? theirsThrew), theirsThrew, b => b.IsDefined ? $"{b.Get().Start} {b.Get().Text}" : "none");
+            string newlines = Show(Grub2Grammar.Newlines0(At()), null, n => new string([.. n]));
+            return ours == theirs && newlines == Show(Grub2Grammar.Newline.Many()(At()), null, n => new string([.. n]));
+        });
+
+    /// <summary>Adjacent unquoted pieces join, and so do adjacent double-quoted ones; other kinds stay apart.</summary>
+    [TestCase("a\\ b\"c\"'d'\"e$f\"g", "Bare:a b|DoubleQuoted:c|SingleQuoted:d|DoubleQuoted:e|QuotedVariable:f|Bare:g")]
+    [TestCase("\"a\"\"b\"", "DoubleQuoted:ab")]
+    [TestCase("x$y${z}'w'", "Bare:x|Variable:y|Variable:z|SingleQuoted:w")]
+    public void WordPieces_JoinAsGrubReadsThem(string text, string pieces)
+    {
+        foreach (Parser<Word> parser in new[] { Grub2Grammar.WordToken, Grub2Grammar.ComposedWordToken })
+        {
+            Word word = parser(new TextInput(text)).Value;
+            Assert.That(string.Join("|", word.Pieces.Select(p => $"{p.Kind}:{p.Text}")), Is.EqualTo(pieces));
+        }
+    }
+
     /// <summary>
     /// Whole scripts, valid and mutated, read from a <see cref="TextInput"/> (blocks kept within the budget, the last
     /// word remembered) and from Sprache's own <see cref="Input"/> (neither): the same tree, or the same failure.
@@ -154,6 +179,11 @@ public sealed class FastPathPropertyTests
     private static string Describe<T>(IResult<T> result) =>
         $"{result.WasSuccessful} {(result.WasSuccessful ? result.Value : default)} {result.Remainder.Position}:{result.Remainder.Line}:{result.Remainder.Column} "
         + $"{(result.WasSuccessful ? string.Empty : result.Message + " " + string.Join("|", result.Expectations))}";
+
+    private static string Show<T>(IResult<T>? result, Type? threw, Func<T, string> value) =>
+        threw is not null ? threw.Name
+        : result!.WasSuccessful ? $"ok {value(result.Value)} {result.Remainder.Position}:{result.Remainder.Line}:{result.Remainder.Column}"
+        : $"failed {result.Remainder.Position}:{result.Remainder.Line}:{result.Remainder.Column} {result.Message} {string.Join("|", result.Expectations)}";
 
     private static string Outcome(IInput input)
     {
