@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using PvBoot.Grub2.Ast;
 using PvBoot.Grub2.Common;
@@ -210,11 +211,37 @@ internal static partial class Grub2Grammar
     private static readonly ConcurrentDictionary<string, Parser<TextPosition>> Keywords = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// A reserved word: a word token exactly equal to <paramref name="keyword"/>. Made once per keyword, since the
-    /// compound commands ask for theirs at every attempt.
+    /// A reserved word: a word token exactly equal to <paramref name="keyword"/>, giving where it starts, as
+    /// <c>AfterGap(from word in WordToken where word.Raw == keyword select word.Start).Named("'keyword'")</c>. Each
+    /// compound command tries its keyword on every word that starts a command, so the parser is made once per keyword
+    /// and reads the word once, with that composition's success or failure (where, message, expectations).
     /// </summary>
     public static Parser<TextPosition> Keyword(string keyword) =>
-        Keywords.GetOrAdd(keyword, static k => AfterGap(from word in WordToken where word.Raw == k select word.Start).Named($"'{k}'"));
+        Keywords.GetOrAdd(keyword, static k =>
+        {
+            string[] expected = [$"'{k}'"];
+            return input =>
+            {
+                IInput at = SkipGap(input);
+                IResult<Word> word = WordToken(at);
+                if (word.WasSuccessful && word.Value.Raw == k)
+                {
+                    return Result.Success(word.Value.Start, word.Remainder);
+                }
+
+                // where: a word that is not the keyword fails where it starts; after the gap, a failure that consumed
+                // nothing is reported where the gap began, and there the expectation is the keyword's name.
+                (IInput failedAt, string message, IEnumerable<string> expectations) = word.WasSuccessful
+                    ? (at, string.Format(CultureInfo.CurrentCulture, "Unexpected {0}.", word.Value), [])
+                    : (word.Remainder, word.Message, word.Expectations);
+                if (failedAt.Equals(at))
+                {
+                    failedAt = input;
+                }
+
+                return Result.Failure<TextPosition>(failedAt, message, failedAt.Equals(input) ? expected : expectations);
+            };
+        });
 
     /// <summary>Runs <paramref name="parser"/> and also returns the text it ran over and where it started and ended there.</summary>
     private static Parser<(T Value, string Source, int Start, int End)> WithSpan<T>(Parser<T> parser) =>

@@ -45,6 +45,21 @@ public sealed class FastPathPropertyTests
                 && Describe(Grub2Grammar.CloseBrace(At())) == Describe(close(At()));
         });
 
+    /// <summary>The keyword parsers against the composition their summary gives, at any offset of any text.</summary>
+    [FsCheck.NUnit.Property(MaxTest = 3000)]
+    public Property Keyword_EqualsItsComposition() =>
+        Prop.ForAll(
+            Gen.OneOf(Text, Gen.Elements("if", " fi", "\tthen x", "done;", "in\n", "'if'", "iffy", " \"fi").SelectMany(k => Text.Select(t => k + t))).ToArbitrary(),
+            Gen.Choose(0, 3).ToArbitrary(),
+            Gen.Elements("if", "fi", "then", "done", "in").ToArbitrary(),
+            (text, offset, keyword) =>
+            {
+                IInput At() => new TextInput(text).Skip(Math.Min(offset, text.Length));
+                Parser<TextPosition> composed = Grub2Grammar.AfterGap(from word in Grub2Grammar.WordToken where word.Raw == keyword select word.Start).Named($"'{keyword}'");
+                return Show(Run(Grub2Grammar.Keyword(keyword), At(), out Type? ours), ours, p => p.ToString())
+                    == Show(Run(composed, At(), out Type? theirs), theirs, p => p.ToString());
+            });
+
     /// <summary><c>block0</c> and <c>newlines0</c> against <c>Block.XOptional()</c> and <c>Newline.Many()</c>.</summary>
     [FsCheck.NUnit.Property(MaxTest = 3000)]
     public Property OptionalBlockAndNewlines_EqualTheirCompositions() =>
