@@ -109,6 +109,7 @@ internal static partial class Grub2Grammar
             List<Command>? kept = budget is not null && budget.TryTake(first.Remainder.Position - start.Position) ? [first.Value] : null;
             return RepeatCommands(first.Remainder, kept, budget, first.Remainder);
         };
+
     /// <summary>The commands of the block whose opening brace <paramref name="input"/> is at, one at a time (the block parsed once already).</summary>
     public static IEnumerable<Command> BlockCommands(IInput input)
     {

@@ -114,9 +114,9 @@ internal static class CharParsers
 
     /// <summary>
     /// A reference to a production built later, for recursion: Sprache's <c>Parse.Ref</c> without its left-recursion
-    /// memo. The grammars never recurse without consuming a token first, and that memo allocates a table at each input
-    /// it sees and throws a <see cref="ParseException"/> when it meets a failure it remembered, which a hostile config
-    /// could turn into an unhandled exception.
+    /// memo, which the grammars do not need (they never recurse without consuming a token first). That memo allocates a
+    /// table at each input it is given, and throws a <see cref="ParseException"/>, which nothing here would catch, when
+    /// it is asked again on an input where it remembered a failure.
     /// </summary>
     public static Parser<T> Ref<T>(Func<Parser<T>> reference) =>
         input => reference()(input);
