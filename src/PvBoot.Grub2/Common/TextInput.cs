@@ -18,7 +18,7 @@ internal sealed class TextInput : IInput
 
     /// <summary>The start of <paramref name="text"/>, whose blocks are never kept as syntax trees.</summary>
     public TextInput(string text)
-        : this(new Shared(text, null), 0, 1, 1)
+        : this(text, null)
     {
     }
 

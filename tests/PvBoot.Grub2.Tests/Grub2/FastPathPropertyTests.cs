@@ -39,10 +39,10 @@ public sealed class FastPathPropertyTests
             Parser<char> delimiter = Grub2Grammar.AfterGap(CharParsers.Char(';')).Or(newline).Named("';' or newline");
             Parser<TextPosition> open = Grub2Grammar.AfterGap(from pos in Grub2Grammar.Here from b in CharParsers.Char('{') select pos).Named("'{'");
             Parser<char> close = Grub2Grammar.AfterGap(CharParsers.Char('}')).Named("'}'");
-            return Describe(Grub2Grammar.Newline(At())) == Describe(newline(At()))
-                && Describe(Grub2Grammar.Delimiter(At())) == Describe(delimiter(At()))
-                && Describe(Grub2Grammar.OpenBrace(At())) == Describe(open(At()))
-                && Describe(Grub2Grammar.CloseBrace(At())) == Describe(close(At()));
+            return Show(Grub2Grammar.Newline(At())) == Show(newline(At()))
+                && Show(Grub2Grammar.Delimiter(At())) == Show(delimiter(At()))
+                && Show(Grub2Grammar.OpenBrace(At())) == Show(open(At()))
+                && Show(Grub2Grammar.CloseBrace(At())) == Show(close(At()));
         });
 
     /// <summary>The keyword parsers against the composition their summary gives, at any offset of any text.</summary>
@@ -191,22 +191,15 @@ public sealed class FastPathPropertyTests
                 : expected.Message == actual.Message && expected.Expectations.SequenceEqual(actual.Expectations));
     }
 
-    private static string Describe<T>(IResult<T> result) =>
-        $"{result.WasSuccessful} {(result.WasSuccessful ? result.Value : default)} {result.Remainder.Position}:{result.Remainder.Line}:{result.Remainder.Column} "
-        + $"{(result.WasSuccessful ? string.Empty : result.Message + " " + string.Join("|", result.Expectations))}";
+    private static string Show<T>(IResult<T> result) => Show(result, null, value => $"{value}");
 
     private static string Show<T>(IResult<T>? result, Type? threw, Func<T, string> value) =>
         threw is not null ? threw.Name
         : result!.WasSuccessful ? $"ok {value(result.Value)} {result.Remainder.Position}:{result.Remainder.Line}:{result.Remainder.Column}"
         : $"failed {result.Remainder.Position}:{result.Remainder.Line}:{result.Remainder.Column} {result.Message} {string.Join("|", result.Expectations)}";
 
-    private static string Outcome(IInput input)
-    {
-        IResult<IReadOnlyList<Command>>? result = Run(Grub2Grammar.Script, input, out Type? threw);
-        return threw is not null ? threw.Name
-            : result!.WasSuccessful ? SyntaxTreeText.Render(result.Value)
-            : $"{result.Remainder.Line}:{result.Remainder.Column} {result.Message} {string.Join('|', result.Expectations)}";
-    }
+    private static string Outcome(IInput input) =>
+        Show(Run(Grub2Grammar.Script, input, out Type? threw), threw, SyntaxTreeText.Render);
 
     private static IResult<T>? Run<T>(Parser<T> parser, IInput input, out Type? threw)
     {
