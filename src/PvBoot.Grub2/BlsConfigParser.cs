@@ -26,7 +26,7 @@ public sealed class BlsConfigParser : IBootConfigParser
     public BootSelection Parse(BootConfigContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        Grub2Flavour flavour = Grub2ConfigParser.DetectFlavour(context, configText: null, out string why);
+        Grub2Flavour flavour = Grub2ConfigParser.DetectFlavour(context, configText: null, out string why, out _);
         var evaluator = new Grub2Evaluator(context, flavour);
         evaluator.Explanation.Add($"no grub.cfg: BootLoaderSpec entries in {context.ConfigPath} are read as blscfg would; flavour {Grub2Evaluator.FlavourName(flavour)}: {why}");
         foreach (string path in GrubenvPaths)

@@ -27,10 +27,10 @@ public sealed class Grub2ConfigParser : IBootConfigParser
     {
         ArgumentNullException.ThrowIfNull(context);
         string text = ReadConfig(context, context.ConfigPath);
-        Grub2Flavour flavour = DetectFlavour(context, text, out string why);
+        Grub2Flavour flavour = DetectFlavour(context, text, out string why, out ParsedFile? parsed);
         var evaluator = new Grub2Evaluator(context, flavour);
         evaluator.Explanation.Add($"flavour {Grub2Evaluator.FlavourName(flavour)}: {why}");
-        evaluator.RunConfiguration(text);
+        evaluator.RunConfiguration(text, parsed);
         return new Grub2MenuSelector(evaluator, context, evaluator.MenuFile == context.ConfigPath ? text : null).Select(Format);
     }
 
@@ -55,8 +55,13 @@ public sealed class Grub2ConfigParser : IBootConfigParser
     }
 
     /// <summary>Picks the flavour: the option, else Red Hat's when the config runs <c>blscfg</c> (EL8 or Fedora by os-release), else upstream.</summary>
-    internal static Grub2Flavour DetectFlavour(BootConfigContext context, string? configText, out string why)
+    /// <param name="context">The configuration's file system and options.</param>
+    /// <param name="configText">The configuration's text, or <see langword="null"/> when there is none (BootLoaderSpec entries only).</param>
+    /// <param name="why">The reason, for the explanation.</param>
+    /// <param name="parsed">The configuration's parse when deciding needed one (it names <c>blscfg</c>), for the evaluator to run.</param>
+    internal static Grub2Flavour DetectFlavour(BootConfigContext context, string? configText, out string why, out ParsedFile? parsed)
     {
+        parsed = null;
         switch (context.Options.GrubFlavour?.ToLowerInvariant())
         {
             case "upstream":
@@ -70,7 +75,7 @@ public sealed class Grub2ConfigParser : IBootConfigParser
                 return Grub2Flavour.Fedora;
         }
 
-        if (configText is not null && !UsesBlscfg(configText, context.ConfigPath))
+        if (configText is not null && !UsesBlscfg(configText, context.ConfigPath, out parsed))
         {
             why = "the configuration does not use blscfg";
             return Grub2Flavour.Upstream;
@@ -123,16 +128,16 @@ public sealed class Grub2ConfigParser : IBootConfigParser
         return string.Empty;
     }
 
-    private static bool UsesBlscfg(string text, string file)
+    private static bool UsesBlscfg(string text, string file, out ParsedFile? parsed)
     {
         if (!text.Contains("blscfg", StringComparison.Ordinal))
         {
+            parsed = null;
             return false;
         }
 
-        var errors = new List<ConfigSyntaxException>();
-        Script script = Grub2ScriptParser.Parse(text, file, errors);
-        return script.Commands.Any(Uses);
+        parsed = ParsedFile.Of(text, file);
+        return parsed.Script.Commands.Any(Uses);
 
         static bool Uses(Command command) => command switch
         {

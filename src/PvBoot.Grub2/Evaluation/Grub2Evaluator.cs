@@ -73,13 +73,15 @@ internal sealed partial class Grub2Evaluator
     public List<string> Warnings => warnings;
 
     /// <summary>Runs the configuration file and returns the top-level menu.</summary>
-    public IReadOnlyList<Grub2MenuItem> RunConfiguration(string text)
+    /// <param name="text">The configuration's text.</param>
+    /// <param name="parsed">Its parse, when the caller already has it (<see cref="ParsedFile.Of"/> of the same text and path).</param>
+    public IReadOnlyList<Grub2MenuItem> RunConfiguration(string text, ParsedFile? parsed = null)
     {
         MenuFile = boot.ConfigPath;
         explanation.Add($"read {boot.ConfigPath} on ({boot.DeviceName}), flavour {FlavourName(Flavour)}, grub_platform={boot.Options.GrubPlatform}");
         try
         {
-            RunFile(text, boot.ConfigPath, $"({boot.DeviceName}){boot.ConfigPath}", newContext: false);
+            RunFile(text, boot.ConfigPath, $"({boot.DeviceName}){boot.ConfigPath}", newContext: false, parsed);
         }
         catch (ConfigfileTakeover takeover)
         {
@@ -219,7 +221,7 @@ internal sealed partial class Grub2Evaluator
     }
 
     /// <summary>Parses and runs a file in the current context (<c>source</c>) or a new one (<c>configfile</c>).</summary>
-    private void RunFile(string text, string file, string key, bool newContext)
+    private void RunFile(string text, string file, string key, bool newContext, ParsedFile? parsed = null)
     {
         if (openFiles.Count >= budgets.MaxSourceDepth)
         {
@@ -231,9 +233,8 @@ internal sealed partial class Grub2Evaluator
             throw Error($"source/configfile cycle: {key} is already being read ({string.Join(" -> ", openFiles)})");
         }
 
-        var errors = new List<ConfigSyntaxException>();
-        Script script = Grub2ScriptParser.Parse(text, file, errors);
-        foreach (ConfigSyntaxException error in errors)
+        parsed ??= ParsedFile.Of(text, file);
+        foreach (ConfigSyntaxException error in parsed.Errors)
         {
             warnings.Add($"{error.Message} (GRUB discards this unit and goes on with the next line)");
         }
@@ -243,7 +244,7 @@ internal sealed partial class Grub2Evaluator
         currentFile = file;
         try
         {
-            Execute(script.Commands);
+            Execute(parsed.Script.Commands);
             if (control == ControlFlow.Return)
             {
                 control = ControlFlow.None;
