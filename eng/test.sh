@@ -9,7 +9,7 @@ root=$(pwd)
 packages=(
   e2fsprogs xfsprogs btrfs-progs dosfstools mtools xorriso fdisk gdisk lvm2 zstd
   grub-common grub-emu grub-pc-bin xen-utils-4.17 python3 hyperfine tmux debootstrap binutils time isolinux
-  grub-legacy
+  grub-legacy strace
 )
 missing=()
 for p in "${packages[@]}"; do

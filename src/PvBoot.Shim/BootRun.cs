@@ -40,6 +40,12 @@ internal sealed class BootRun(PygrubOptions options, TextWriter stdout, TextWrit
     /// <summary>Runs the menu (or null for non-interactive runs and tests).</summary>
     public Func<BootSelection, MenuResult>? Menu { get; init; }
 
+    /// <summary>
+    /// When set, a result in pygrub's formats is handed to it instead of written to <see cref="RunOutputs.OutputFd"/>
+    /// (the sandboxed worker hands it to the parent, which writes it; JSON is always written here).
+    /// </summary>
+    public Action<BootReport>? HandOver { get; init; }
+
     /// <summary>Does the run on <paramref name="session"/>.</summary>
     public RunResult Execute(IBootSession session, RunOutputs outputs)
     {
@@ -152,15 +158,23 @@ internal sealed class BootRun(PygrubOptions options, TextWriter stdout, TextWrit
         }
 
         string? argsOut = arguments.Length > 0 ? arguments : null;
-        string result = options.Format switch
-        {
-            OutputFormat.Simple => BootOutput.FormatSimple(kernelOut, ramdiskOut, argsOut, '\n'),
-            OutputFormat.Simple0 => BootOutput.FormatSimple(kernelOut, ramdiskOut, argsOut, '\0'),
-            OutputFormat.Json => Json(session, chosen, kernelOut, ramdiskOut, argsOut),
-            _ => BootOutput.FormatSxp(kernelOut, ramdiskOut, argsOut),
-        };
+        var report = new BootReport(kernelOut is not null, ramdiskOut is not null, argsOut);
+        bool json = options.Format == OutputFormat.Json;
+        string result = json
+            ? Json(session, chosen, kernelOut, ramdiskOut, argsOut)
+            : report.Format(options.Format, outputs.KernelPath, outputs.RamdiskPath);
+        // Encoded even when handed over, so that a result no format can carry fails here, in the run that made it.
+        byte[] bytes = BootOutput.Encode(result);
         stdout.Flush();
-        WriteRaw(outputs.OutputFd, BootOutput.Encode(result));
+        if (HandOver is not null && !json)
+        {
+            HandOver(report);
+        }
+        else
+        {
+            WriteRaw(outputs.OutputFd, bytes);
+        }
+
         return new RunResult(ExitCode.Success, ramdiskOut is not null);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 using PvBoot.Core;
@@ -74,7 +75,7 @@ internal static class Pygrub
             var outputs = new RunOutputs(files.KernelFd, files.KernelPath, files.RamdiskFd, files.RamdiskPath, files.OutputFd);
             RunResult result = supervise
                 ? Supervise(options, outputs, stdout, stderr, logger, deprivilege, preparation)
-                : Work(options, outputs, stdout, stderr, logger, openSession, sandbox: null, forked: false);
+                : Work(options, outputs, stdout, stderr, logger, openSession, sandbox: null, forked: false, handOver: null);
             if (result.Code == ExitCode.Success)
             {
                 files.Commit(result.RamdiskUsed);
@@ -97,7 +98,8 @@ internal static class Pygrub
         ILogger logger,
         Func<BootSessionRequest, IBootSession> openSession,
         SandboxRequest? sandbox,
-        bool forked)
+        bool forked,
+        Action<BootReport>? handOver)
     {
         SafeFileHandle image;
         try
@@ -170,6 +172,7 @@ internal static class Pygrub
             using IBootSession session = openSession(request);
             var run = new BootRun(options, stdout, stderr, logger)
             {
+                HandOver = handOver,
                 Menu = terminal is null ? null : selection =>
                 {
                     MenuResult picked = new BootMenu(selection, new MenuBounds()).Run(terminal);
@@ -218,13 +221,34 @@ internal static class Pygrub
 
         // The worker may put the terminal in key-at-a-time mode; if it is killed, the parent puts it back.
         byte[]? terminalMode = NeedsMenu(options) ? RawTerminal.SaveMode(0) : null;
+        // A result for --output in pygrub's formats is written here, by the process that made the files, from the
+        // worker's report; the worker does not keep --output (see BootReport).
+        bool parentWrites = outputs.OutputFd >= 0 && options.Format != OutputFormat.Json;
         WorkerOutcome outcome = ForkedWorker.Run(
             statusFd =>
             {
                 try
                 {
+                    Action<BootReport>? handOver = null;
+                    if (parentWrites)
+                    {
+                        _ = Libc.Close(outputs.OutputFd);
+                        handOver = report =>
+                        {
+                            string line = report.ToStatusLine();
+                            if (line.Length >= ForkedWorker.MaxStatusCharacters / 2)
+                            {
+                                throw new ShimException(
+                                    string.Create(CultureInfo.InvariantCulture, $"the command line is too long to report: {report.Arguments?.Length} characters"),
+                                    "a PV guest's command line is at most a few KiB; check the boot entry's arguments");
+                            }
+
+                            Libc.WriteAll(statusFd, Encoding.ASCII.GetBytes(line + "\n"));
+                        };
+                    }
+
                     RunResult result = Work(
-                        options, outputs, stdout, stderr, logger, GuestBootSession.Open, deprivilege ? new SandboxRequest(preparation) : null, forked: true);
+                        options, outputs, stdout, stderr, logger, GuestBootSession.Open, deprivilege ? new SandboxRequest(preparation) : null, forked: true, handOver);
                     if (result.Code == ExitCode.Success && result.RamdiskUsed)
                     {
                         Libc.WriteAll(statusFd, "ramdisk\n"u8);
@@ -257,7 +281,18 @@ internal static class Pygrub
             return new RunResult((ExitCode)(128 + outcome.Signal), false);
         }
 
-        return new RunResult((ExitCode)outcome.ExitCode, outcome.Status.Contains("ramdisk", StringComparison.Ordinal));
+        bool ramdiskUsed = outcome.Status.Split('\n').Contains("ramdisk");
+        if (parentWrites && outcome.ExitCode == (int)ExitCode.Success && BootReport.FromStatus(outcome.Status) is BootReport report)
+        {
+            if (report.RamdiskWritten != ramdiskUsed || (report.KernelWritten && outputs.KernelPath is null))
+            {
+                throw new ShimException("the worker's result report does not match the files it wrote", "this is a bug or a compromised worker; nothing was written");
+            }
+
+            Libc.WriteAll(outputs.OutputFd, BootOutput.Encode(report.Format(options.Format, outputs.KernelPath, outputs.RamdiskPath)));
+        }
+
+        return new RunResult((ExitCode)outcome.ExitCode, ramdiskUsed);
     }
 
     /// <summary>pygrub's <c>os.makedirs(output_directory, 0o700)</c> for the default directory.</summary>

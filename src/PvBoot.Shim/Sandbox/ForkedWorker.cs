@@ -27,6 +27,9 @@ internal sealed record WorkerOutcome(int ExitCode, int Signal, bool DeadlinePass
 /// </remarks>
 internal static class ForkedWorker
 {
+    /// <summary>The most status the parent keeps: the worker's result report (<see cref="Output.BootReport"/>) and a few words.</summary>
+    public const int MaxStatusCharacters = 1 << 20;
+
     private const string ExitReport = "exit ";
 
     private static readonly int[] TerminationSignals = [Libc.SIGINT, Libc.SIGTERM, Libc.SIGHUP, Libc.SIGQUIT];
@@ -186,7 +189,7 @@ internal static class ForkedWorker
     {
         var clock = Stopwatch.StartNew();
         var status = new StringBuilder();
-        Span<byte> buffer = stackalloc byte[256];
+        Span<byte> buffer = stackalloc byte[16384];
         Span<Libc.PollFd> poll = stackalloc Libc.PollFd[1];
         while (true)
         {
@@ -207,8 +210,8 @@ internal static class ForkedWorker
             nint read = Libc.Read(fd, buffer, buffer.Length);
             if (read > 0)
             {
-                // The status is a few words; anything beyond a page is the child misbehaving and is not kept.
-                if (status.Length < 4096)
+                // The status is a few words and a result report; anything beyond is the child misbehaving and is not kept.
+                if (status.Length < MaxStatusCharacters)
                 {
                     _ = status.Append(Encoding.ASCII.GetString(buffer[..(int)read]));
                     if (ReportedExit(status) is int code)
@@ -227,13 +230,22 @@ internal static class ForkedWorker
     /// <summary>The code of a last status line <c>exit N</c> (N from 0 to 255), else <see langword="null"/>.</summary>
     internal static int? ReportedExit(StringBuilder status)
     {
-        string text = status.ToString();
+        // Only the end is read: a report is at most "exit 255\n", after a newline or at the start.
+        const int Longest = 10;
+        int take = Math.Min(status.Length, Longest);
+        string text = status.ToString(status.Length - take, take);
         if (text.Length < 2 || !text.EndsWith('\n'))
         {
             return null;
         }
 
-        int start = text.LastIndexOf('\n', text.Length - 2) + 1;
+        int newline = text.LastIndexOf('\n', text.Length - 2);
+        if (newline < 0 && take < status.Length)
+        {
+            return null;
+        }
+
+        int start = newline + 1;
         ReadOnlySpan<char> line = text.AsSpan(start, text.Length - 1 - start);
         return line.StartsWith(ExitReport, StringComparison.Ordinal)
             && line.Length <= ExitReport.Length + 3

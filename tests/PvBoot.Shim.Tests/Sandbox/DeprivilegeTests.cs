@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using PvBoot.Testing;
 
 namespace PvBoot.Shim.Tests.Sandbox;
@@ -89,6 +90,38 @@ public sealed class DeprivilegeTests
         {
             Assert.That(result.Stderr, Does.Contain("explain: sandbox: uid 4321, gid 4321,"));
             Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void O3_TheResultOnOutputIsWrittenByTheParentFromTheWorkersReport()
+    {
+        // libxl loads the files the result names and then deletes them, so the worker, which reads the guest, must not
+        // be the one that names them: it reports, and the parent writes the line with the paths of the files it made.
+        ShimBinary.RequireRoot();
+        string directory = ShimBinary.NewDirectory("result-writer");
+        string output = Path.Combine(directory, "bootloader.out");
+        File.WriteAllBytes(output, []);
+        string trace = Path.Combine(ShimBinary.NewDirectory("strace"), "trace");
+        ToolResult result = Tool.Run(
+            "strace",
+            ["-f", "-qq", "-s", "512", "-e", "trace=execve,write", "-o", trace,
+             ShimBinary.Path, "--quiet", "--output=" + output, "--output-format=simple0", "--output-directory=" + directory, Image.PygrubImageTests.Image]);
+        string[] lines = File.ReadAllLines(trace);
+        string parent = lines.First(l => l.Contains(" execve(", StringComparison.Ordinal)).Split(' ')[0];
+        string[] resultWrites = [.. lines.Where(l => l.Contains("write(", StringComparison.Ordinal) && l.Contains("\"kernel ", StringComparison.Ordinal))];
+        string[] reports = [.. lines.Where(l => l.Contains("\"result 11 ", StringComparison.Ordinal))];
+        string[] items = Encoding.UTF8.GetString(File.ReadAllBytes(output)).Split('\0');
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+            Assert.That(resultWrites, Has.Length.EqualTo(1), "the result line is written once");
+            Assert.That(resultWrites[0], Does.StartWith(parent + " "), "the result line is written by the parent");
+            Assert.That(reports, Has.Length.EqualTo(1), "the worker reports once");
+            Assert.That(reports[0], Does.Not.StartWith(parent + " "), "the report comes from the worker");
+            Assert.That(items[0], Does.StartWith("kernel " + directory + "/boot_kernel."));
+            Assert.That(items[1], Does.StartWith("ramdisk " + directory + "/boot_ramdisk."));
+            Assert.That(items[2..], Is.EqualTo(new[] { "args root=/dev/xvda1 ro quiet", string.Empty, string.Empty }));
         });
     }
 

@@ -16,6 +16,18 @@ public sealed class ForkedWorkerTests
         Assert.That(ForkedWorker.ReportedExit(new StringBuilder(status)), Is.EqualTo(expected));
     }
 
+    [Test]
+    public void ReportedExitFollowsALongResultReport()
+    {
+        var status = new StringBuilder("result 11 ").Append('A', 200_000).Append("\nramdisk\nexit 3\n");
+        Assert.Multiple(() =>
+        {
+            Assert.That(ForkedWorker.ReportedExit(status), Is.EqualTo(3));
+            Assert.That(ForkedWorker.ReportedExit(new StringBuilder().Append('A', 200_000).Append("exit 3\n")), Is.Null, "the last line is not a report");
+            Assert.That(ForkedWorker.ReportedExit(new StringBuilder("ramdisk\n").Append("xxxxexit 3\n")), Is.Null, "a report line is at most 9 characters");
+        });
+    }
+
     [TestCase("")]
     [TestCase("\n")]
     [TestCase("\n\n")]
