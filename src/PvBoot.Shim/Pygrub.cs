@@ -164,7 +164,7 @@ internal static class Pygrub
                 {
                     stderr.WriteLine(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"explain: sandbox: uid {state.Uid}, gid {state.Gid}, namespaces {(state.Namespaces ? "unshared" : "unavailable")}, network namespace {state.NetworkNamespace ?? "unknown"}, root {state.Root} with {RootEntries()} entries, /etc/passwd {(File.Exists("/etc/passwd") ? "visible" : "invisible")}"));
+                        $"explain: sandbox: uid {state.Uid}, gid {state.Gid}, namespaces {(state.Namespaces ? "unshared" : "unavailable")}, network namespace {state.NetworkNamespace ?? "unknown"}, root {state.Root} with {RootEntries()} entries, /etc/passwd {(File.Exists("/etc/passwd") ? "visible" : "invisible")}, seccomp: {state.Seccomp}"));
                 }
             }
 

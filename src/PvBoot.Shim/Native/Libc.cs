@@ -266,6 +266,14 @@ internal static partial class Libc
     [LibraryImport(Library, EntryPoint = "prctl", SetLastError = true)]
     public static partial int Prctl(int option, nuint argument2, nuint argument3, nuint argument4, nuint argument5);
 
+    /// <summary><c>socket(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "socket", SetLastError = true)]
+    public static partial int Socket(int domain, int type, int protocol);
+
+    /// <summary><c>execve(2)</c> (the sandbox only calls it to check that it is refused).</summary>
+    [LibraryImport(Library, EntryPoint = "execve", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Execve(string path, nint arguments, nint environment);
+
     /// <summary><c>signal(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "signal", SetLastError = true)]
     public static partial nint Signal(int signal, nint handler);

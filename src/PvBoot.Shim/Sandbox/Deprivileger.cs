@@ -13,8 +13,17 @@ namespace PvBoot.Shim.Sandbox;
 /// <param name="NetworkPrepared">Whether that namespace was made ahead by the parent and joined, rather than made by the worker.</param>
 /// <param name="Root">What the worker's root is: <c>tmpfs</c> (an empty read-only tmpfs of its own) or <c>directory</c> (an empty, unlinked directory).</param>
 /// <param name="LimitProblem">A resource limit that could not be set, or <see langword="null"/>.</param>
+/// <param name="Seccomp">The seccomp filter and the check made from inside it, or why there is none (<see cref="SyscallFilter.Install"/>).</param>
 internal sealed record SandboxState(
-    uint Uid, uint Gid, bool Namespaces, string? NamespaceProblem, string? NetworkNamespace, bool NetworkPrepared, string Root, string? LimitProblem = null);
+    uint Uid,
+    uint Gid,
+    bool Namespaces,
+    string? NamespaceProblem,
+    string? NetworkNamespace,
+    bool NetworkPrepared,
+    string Root,
+    string? LimitProblem = null,
+    string? Seccomp = null);
 
 /// <summary>The failure of a sandbox step.</summary>
 internal sealed class SandboxException(string message) : Exception(message);
@@ -23,7 +32,7 @@ internal sealed class SandboxException(string message) : Exception(message);
 /// Drops a root process's privileges as pygrub's <c>--runas</c> does, and more: new mount/IPC/network/PID namespaces,
 /// chroot into an empty read-only <c>nosuid,nodev,noexec</c> tmpfs, rlimits (no processes, no core dumps, no locked
 /// memory, no message queues, a file-size cap, an address-space cap, a CPU-time cap), no new privileges, then groups,
-/// gid and uid.
+/// gid and uid, and last a seccomp filter (<see cref="SyscallFilter"/>).
 /// </summary>
 /// <remarks>
 /// The calls are made in the forked worker (<see cref="ForkedWorker"/>), which has a single thread, so the chroot,
@@ -116,7 +125,8 @@ internal static class Deprivileger
             throw new SandboxException("the uid change did not stick");
         }
 
-        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem, networkNamespace, networkPrepared, root, limitProblem);
+        string seccomp = SyscallFilter.Install();
+        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem, networkNamespace, networkPrepared, root, limitProblem, seccomp);
     }
 
     /// <summary>

@@ -25,6 +25,10 @@ public sealed class DeprivilegeTests
             Assert.That(result.Stderr, Does.Contain($"explain: sandbox: uid {nobody}, gid "));
             Assert.That(result.Stderr, Does.Contain("namespaces unshared, network namespace net:["));
             Assert.That(result.Stderr, Does.Contain("root tmpfs with 0 entries, /etc/passwd invisible"));
+            Assert.That(
+                result.Stderr,
+                Does.Contain($"seccomp: {PvBoot.Shim.Sandbox.SyscallFilter.Refused.Length} system calls refused; socket fails with EPERM, execve fails with EPERM"),
+                "the worker's seccomp filter, checked from inside it");
             Assert.That(result.Stderr, Does.Not.Contain("network namespace " + hostNetwork + ","), "the worker is still in the host's network namespace");
             Assert.That(result.Stderr, Does.Contain("GC heap limit 268435456 bytes"), "the worker's heap is capped at 256 MiB");
             Assert.That(result.Stderr, Does.Contain("(made ahead by the parent)"), "the worker did not join the parent's prepared network namespace");
