@@ -152,6 +152,11 @@ internal static class Pygrub
                     logger.LogWarning("{Problem}", state.LimitProblem);
                 }
 
+                if (!state.SeccompEnforced)
+                {
+                    logger.LogWarning("no seccomp filter is in force: {Seccomp}", state.Seccomp);
+                }
+
                 logger.LogDebug(
                     "deprivileged: uid {Uid}, gid {Gid}, namespaces {Namespaces}, network namespace {Network} ({Origin}), GC heap limit {HeapLimit} bytes",
                     state.Uid,

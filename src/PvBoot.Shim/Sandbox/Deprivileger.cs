@@ -14,6 +14,7 @@ namespace PvBoot.Shim.Sandbox;
 /// <param name="Root">What the worker's root is: <c>tmpfs</c> (an empty read-only tmpfs of its own) or <c>directory</c> (an empty, unlinked directory).</param>
 /// <param name="LimitProblem">A resource limit that could not be set, or <see langword="null"/>.</param>
 /// <param name="Seccomp">The seccomp filter and the check made from inside it, or why there is none (<see cref="SyscallFilter.Install"/>).</param>
+/// <param name="SeccompEnforced">Whether that filter is in force.</param>
 internal sealed record SandboxState(
     uint Uid,
     uint Gid,
@@ -23,7 +24,8 @@ internal sealed record SandboxState(
     bool NetworkPrepared,
     string Root,
     string? LimitProblem = null,
-    string? Seccomp = null);
+    string? Seccomp = null,
+    bool SeccompEnforced = false);
 
 /// <summary>The failure of a sandbox step.</summary>
 internal sealed class SandboxException(string message) : Exception(message);
@@ -125,8 +127,8 @@ internal static class Deprivileger
             throw new SandboxException("the uid change did not stick");
         }
 
-        string seccomp = SyscallFilter.Install();
-        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem, networkNamespace, networkPrepared, root, limitProblem, seccomp);
+        (bool enforced, string seccomp) = SyscallFilter.Install();
+        return new SandboxState(Libc.GetUid(), Libc.GetGid(), namespaceProblem is null, namespaceProblem, networkNamespace, networkPrepared, root, limitProblem, seccomp, enforced);
     }
 
     /// <summary>

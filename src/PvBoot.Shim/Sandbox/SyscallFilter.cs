@@ -30,6 +30,7 @@ internal static class SyscallFilter
     private const ushort Return = 0x06;
     private const int NumberOffset = 0;
     private const int ArchitectureOffset = 4;
+    private const string Refusal = "fails with EPERM";
 
     /// <summary>The refused system calls, by x86-64 number.</summary>
     internal static readonly (string Name, int Number)[] Refused =
@@ -54,12 +55,12 @@ internal static class SyscallFilter
     /// Installs the filter on the calling (single-threaded, no-new-privileges) process and checks it from inside:
     /// <c>socket</c> and <c>execve</c> of an empty path must now fail with EPERM.
     /// </summary>
-    /// <returns>What the sandbox reports: the filter and the check, or why there is none.</returns>
-    public static string Install()
+    /// <returns>Whether the filter is in force (installed, and both checks refused with EPERM), and what the sandbox reports: the filter and the check, or why there is none.</returns>
+    public static (bool Enforced, string Description) Install()
     {
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64)
         {
-            return $"not installed (its system-call numbers are x86-64's; this is {RuntimeInformation.ProcessArchitecture})";
+            return (false, $"not installed (its system-call numbers are x86-64's; this is {RuntimeInformation.ProcessArchitecture})");
         }
 
         byte[] filter = Program();
@@ -73,7 +74,7 @@ internal static class SyscallFilter
             BinaryPrimitives.WriteUInt64LittleEndian(program.AsSpan(8), (ulong)filterHandle.AddrOfPinnedObject());
             if (Libc.Prctl(PrSetSeccomp, SeccompModeFilter, (nuint)programHandle.AddrOfPinnedObject(), 0, 0) != 0)
             {
-                return "unavailable: prctl(PR_SET_SECCOMP): " + Libc.Describe(Libc.Errno);
+                return (false, "unavailable: prctl(PR_SET_SECCOMP): " + Libc.Describe(Libc.Errno));
             }
         }
         finally
@@ -86,7 +87,7 @@ internal static class SyscallFilter
         // ENOENT when nothing filters execve.
         string socket = Outcome(Libc.Socket(1, 1 | Libc.O_CLOEXEC, 0));
         string execve = Outcome(Libc.Execve(string.Empty, 0, 0));
-        return $"{Refused.Length} system calls refused; socket {socket}, execve {execve}";
+        return (socket == Refusal && execve == Refusal, $"{Refused.Length} system calls refused; socket {socket}, execve {execve}");
     }
 
     /// <summary>The filter's instructions (struct sock_filter, 8 bytes each, in the host's byte order: little-endian).</summary>
@@ -133,6 +134,6 @@ internal static class SyscallFilter
         }
 
         int errno = Libc.Errno;
-        return errno == Eperm ? "fails with EPERM" : "fails: " + Libc.Describe(errno);
+        return errno == Eperm ? Refusal : "fails: " + Libc.Describe(errno);
     }
 }
