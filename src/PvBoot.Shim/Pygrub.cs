@@ -226,18 +226,36 @@ internal static class Pygrub
 
         // The worker may put the terminal in key-at-a-time mode; if it is killed, the parent puts it back.
         byte[]? terminalMode = NeedsMenu(options) ? RawTerminal.SaveMode(0) : null;
-        // A result for --output in pygrub's formats is written here, by the process that made the files, from the
-        // worker's report; the worker does not keep --output (see BootReport).
-        bool parentWrites = outputs.OutputFd >= 0 && options.Format != OutputFormat.Json;
+        // A result in pygrub's formats is written here, by the process that made the files, from the worker's report
+        // (see BootReport). The worker does not keep --output; a result on standard output (XAPI reads it) is handed
+        // over too when no menu, listing or --isconfig text shares that stream: the worker's standard output is then
+        // /dev/null, and what it printed is handed over and shown only if the run failed.
+        bool json = options.Format == OutputFormat.Json;
+        bool stdoutHandedOver = !json && outputs.OutputFd < 0 && !NeedsMenu(options) && !options.ListEntries && !options.IsConfig;
+        bool parentWrites = !json && (outputs.OutputFd >= 0 || stdoutHandedOver);
+        using DevNull? devNull = stdoutHandedOver ? DevNull.Open() : null;
         WorkerOutcome outcome = ForkedWorker.Run(
             statusFd =>
             {
+                StringWriter? captured = null;
                 try
                 {
+                    TextWriter workerStdout = stdout;
+                    if (devNull is not null)
+                    {
+                        devNull.ReplaceStandardOutput();
+                        captured = new StringWriter(CultureInfo.InvariantCulture);
+                        workerStdout = captured;
+                    }
+
                     Action<BootReport>? handOver = null;
                     if (parentWrites)
                     {
-                        _ = Libc.Close(outputs.OutputFd);
+                        if (outputs.OutputFd >= 0)
+                        {
+                            _ = Libc.Close(outputs.OutputFd);
+                        }
+
                         handOver = report =>
                         {
                             string line = report.ToStatusLine();
@@ -253,7 +271,7 @@ internal static class Pygrub
                     }
 
                     RunResult result = Work(
-                        options, outputs, stdout, stderr, logger, GuestBootSession.Open, deprivilege ? new SandboxRequest(preparation) : null, forked: true, handOver);
+                        options, outputs, workerStdout, stderr, logger, GuestBootSession.Open, deprivilege ? new SandboxRequest(preparation) : null, forked: true, handOver);
                     if (result.Code == ExitCode.Success && result.RamdiskUsed)
                     {
                         Libc.WriteAll(statusFd, "ramdisk\n"u8);
@@ -264,6 +282,13 @@ internal static class Pygrub
                 catch (Exception e)
                 {
                     return (int)Report(e, options, stderr);
+                }
+                finally
+                {
+                    if (captured is not null)
+                    {
+                        Libc.WriteAll(statusFd, Encoding.ASCII.GetBytes(CapturedOutput.ToStatusLine(captured.ToString()) + "\n"));
+                    }
                 }
             },
             options.Deadline,
@@ -294,10 +319,37 @@ internal static class Pygrub
                 throw new ShimException("the worker's result report does not match the files it wrote", "this is a bug or a compromised worker; nothing was written");
             }
 
-            Libc.WriteAll(outputs.OutputFd, BootOutput.Encode(report.Format(options.Format, outputs.KernelPath, outputs.RamdiskPath)));
+            byte[] line = BootOutput.Encode(report.Format(options.Format, outputs.KernelPath, outputs.RamdiskPath));
+            if (outputs.OutputFd >= 0)
+            {
+                Libc.WriteAll(outputs.OutputFd, line);
+            }
+            else
+            {
+                WriteStandardOutput(stdout, line);
+            }
+        }
+        else if (stdoutHandedOver && outcome.ExitCode != (int)ExitCode.Success && CapturedOutput.FromStatus(outcome.Status) is { Length: > 0 } text)
+        {
+            WriteStandardOutput(stdout, Encoding.UTF8.GetBytes(text));
         }
 
         return new RunResult((ExitCode)outcome.ExitCode, ramdiskUsed);
+    }
+
+    /// <summary>Writes bytes on standard output: straight to descriptor 1 for the console, else through the writer (tests).</summary>
+    private static void WriteStandardOutput(TextWriter stdout, byte[] bytes)
+    {
+        stdout.Flush();
+        if (ReferenceEquals(stdout, Console.Out))
+        {
+            Libc.WriteAll(1, bytes);
+        }
+        else
+        {
+            stdout.Write(Encoding.UTF8.GetString(bytes));
+            stdout.Flush();
+        }
     }
 
     /// <summary>pygrub's <c>os.makedirs(output_directory, 0o700)</c> for the default directory.</summary>

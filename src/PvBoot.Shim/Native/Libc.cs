@@ -266,6 +266,10 @@ internal static partial class Libc
     [LibraryImport(Library, EntryPoint = "prctl", SetLastError = true)]
     public static partial int Prctl(int option, nuint argument2, nuint argument3, nuint argument4, nuint argument5);
 
+    /// <summary><c>dup2(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "dup2", SetLastError = true)]
+    public static partial int Dup2(int oldFd, int newFd);
+
     /// <summary><c>socket(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "socket", SetLastError = true)]
     public static partial int Socket(int domain, int type, int protocol);

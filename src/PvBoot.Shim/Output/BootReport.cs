@@ -7,8 +7,8 @@ namespace PvBoot.Shim.Output;
 /// What a run reports for its chosen entry in pygrub's formats: whether the kernel and ramdisk files were written, and
 /// the command line. The paths are not part of it: whoever writes the result line supplies the paths of the files it
 /// made. A sandboxed worker hands this to the parent on its status pipe (<see cref="ToStatusLine"/>), and the parent,
-/// which made the files and holds <c>--output</c>, writes the line, so the worker cannot name any other host file to a
-/// toolstack that loads the named kernel and ramdisk and then deletes them (libxl does).
+/// which made the files and holds <c>--output</c> or standard output, writes the line, so the worker cannot name any
+/// other host file to a toolstack that loads the named kernel and ramdisk and then deletes them (libxl and XAPI do).
 /// </summary>
 /// <param name="KernelWritten">Whether the kernel file holds the kernel (not with <c>-n</c>).</param>
 /// <param name="RamdiskWritten">Whether the ramdisk file holds the ramdisk.</param>

@@ -130,6 +130,51 @@ public sealed class DeprivilegeTests
     }
 
     [Test]
+    public void O3_OnStandardOutputTheResultIsWrittenByTheParentToo()
+    {
+        // XAPI reads the result on standard output and deletes the kernel it names, as libxl does with --output.
+        ShimBinary.RequireRoot();
+        string directory = ShimBinary.NewDirectory("stdout-writer");
+        string trace = Path.Combine(ShimBinary.NewDirectory("strace"), "trace");
+        ToolResult result = Tool.Run(
+            "strace",
+            ["-f", "-qq", "-s", "512", "-e", "trace=execve,write", "-o", trace,
+             ShimBinary.Path, "--quiet", "--output-directory=" + directory, Image.PygrubImageTests.Image]);
+        string[] lines = File.ReadAllLines(trace);
+        string parent = lines.First(l => l.Contains(" execve(", StringComparison.Ordinal)).Split(' ')[0];
+        string[] resultWrites = [.. lines.Where(l => l.Contains("write(", StringComparison.Ordinal) && l.Contains("\"linux (kernel ", StringComparison.Ordinal))];
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+            Assert.That(resultWrites, Has.Length.EqualTo(1), "the result line is written once");
+            Assert.That(resultWrites[0], Does.StartWith(parent + " write(1, "), "the result line is written by the parent, on its standard output");
+            Assert.That(
+                Encoding.UTF8.GetString(result.Stdout),
+                Does.Match("^linux \\(kernel '[^']*/boot_kernel\\.[a-z0-9_]{8}'\\)\\(ramdisk '[^']*/boot_ramdisk\\.[a-z0-9_]{8}'\\)\\(args 'root=/dev/xvda1 ro quiet'\\)$"));
+        });
+    }
+
+    [Test]
+    public void AFailedRunStillPrintsWhatTheWorkerPrintedOnStandardOutput()
+    {
+        // pygrub prints "No kernel image selected!" on standard output when no entry loads a kernel.
+        ShimBinary.RequireRoot();
+        string root = ShimBinary.NewDirectory("no-kernel-root");
+        Directory.CreateDirectory(Path.Combine(root, "boot", "grub"));
+        File.WriteAllText(Path.Combine(root, "boot", "grub", "grub.cfg"), "set default=0\nmenuentry 'no kernel' {\n\techo hello\n}\n");
+        string image = Path.Combine(ShimBinary.NewDirectory("no-kernel"), "ext4.img");
+        Assert.That(Tool.Run("mkfs.ext4", ["-q", "-F", "-d", root, image, "4M"]).ExitCode, Is.Zero);
+        string directory = ShimBinary.NewDirectory("no-kernel-out");
+        ToolResult result = Tool.Run(ShimBinary.Path, ["--quiet", "--output-directory=" + directory, image]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.Stderr);
+            Assert.That(Encoding.UTF8.GetString(result.Stdout), Is.EqualTo("No kernel image selected!\n"));
+            Assert.That(Directory.GetFileSystemEntries(directory), Is.Empty, "outputs left after a failed run");
+        });
+    }
+
+    [Test]
     public void NoDeprivKeepsRoot()
     {
         ShimBinary.RequireRoot();

@@ -1,0 +1,44 @@
+using System.Text;
+
+namespace PvBoot.Shim.Output;
+
+/// <summary>
+/// What a worker printed on standard output while that stream was handed over (see <see cref="BootReport"/>): one
+/// status line, <c>stdout HEX</c> (UTF-8 in hex, <c>-</c> when nothing), which the parent shows only for a failed run.
+/// </summary>
+internal static class CapturedOutput
+{
+    /// <summary>The status-pipe keyword of the line.</summary>
+    public const string StatusKeyword = "stdout ";
+
+    /// <summary>The most characters handed over; pygrub prints one short line on standard output when it fails.</summary>
+    public const int MaxCharacters = 65536;
+
+    /// <summary>The captured text as a status line (without its newline).</summary>
+    public static string ToStatusLine(string text) =>
+        StatusKeyword + (text.Length == 0 ? "-" : Convert.ToHexString(Encoding.UTF8.GetBytes(text.Length > MaxCharacters ? text[..MaxCharacters] : text)));
+
+    /// <summary>The captured text among the status lines; <see langword="null"/> when there is no well-formed line.</summary>
+    public static string? FromStatus(string status)
+    {
+        foreach (string line in status.Split('\n'))
+        {
+            if (!line.StartsWith(StatusKeyword, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            ReadOnlySpan<char> hex = line.AsSpan(StatusKeyword.Length);
+            if (hex is "-")
+            {
+                return string.Empty;
+            }
+
+            return hex.Length > 0 && hex.Length % 2 == 0 && hex.Length <= 2 * 4 * MaxCharacters && !hex.ContainsAnyExcept("0123456789ABCDEF")
+                ? Encoding.UTF8.GetString(Convert.FromHexString(hex))
+                : null;
+        }
+
+        return null;
+    }
+}
