@@ -326,7 +326,13 @@ internal sealed class BootRun(PygrubOptions options, TextWriter stdout, TextWrit
     }
 
     /// <summary>Writes the result: to the <c>--output</c> descriptor, or (fd -1) to standard output as bytes.</summary>
-    private void WriteRaw(int fd, byte[] bytes)
+    private void WriteRaw(int fd, byte[] bytes) => WriteRaw(stdout, fd, bytes);
+
+    /// <summary>
+    /// Writes result bytes to <paramref name="fd"/>, or (fd -1) to standard output: straight to descriptor 1 for the
+    /// console, else through <paramref name="stdout"/> (tests).
+    /// </summary>
+    internal static void WriteRaw(TextWriter stdout, int fd, byte[] bytes)
     {
         stdout.Flush();
         if (fd >= 0)

@@ -319,37 +319,14 @@ internal static class Pygrub
                 throw new ShimException("the worker's result report does not match the files it wrote", "this is a bug or a compromised worker; nothing was written");
             }
 
-            byte[] line = BootOutput.Encode(report.Format(options.Format, outputs.KernelPath, outputs.RamdiskPath));
-            if (outputs.OutputFd >= 0)
-            {
-                Libc.WriteAll(outputs.OutputFd, line);
-            }
-            else
-            {
-                WriteStandardOutput(stdout, line);
-            }
+            BootRun.WriteRaw(stdout, outputs.OutputFd, BootOutput.Encode(report.Format(options.Format, outputs.KernelPath, outputs.RamdiskPath)));
         }
         else if (stdoutHandedOver && outcome.ExitCode != (int)ExitCode.Success && CapturedOutput.FromStatus(outcome.Status) is { Length: > 0 } text)
         {
-            WriteStandardOutput(stdout, Encoding.UTF8.GetBytes(text));
+            BootRun.WriteRaw(stdout, -1, Encoding.UTF8.GetBytes(text));
         }
 
         return new RunResult((ExitCode)outcome.ExitCode, ramdiskUsed);
-    }
-
-    /// <summary>Writes bytes on standard output: straight to descriptor 1 for the console, else through the writer (tests).</summary>
-    private static void WriteStandardOutput(TextWriter stdout, byte[] bytes)
-    {
-        stdout.Flush();
-        if (ReferenceEquals(stdout, Console.Out))
-        {
-            Libc.WriteAll(1, bytes);
-        }
-        else
-        {
-            stdout.Write(Encoding.UTF8.GetString(bytes));
-            stdout.Flush();
-        }
     }
 
     /// <summary>pygrub's <c>os.makedirs(output_directory, 0o700)</c> for the default directory.</summary>

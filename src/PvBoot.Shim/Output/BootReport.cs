@@ -35,8 +35,7 @@ internal sealed record BootReport(bool KernelWritten, bool RamdiskWritten, strin
 
     /// <summary>The report as one ASCII status line (without its newline): <c>result KR HEX</c>, the flags as 0 or 1 and the command line as UTF-8 in hex (<c>-</c> when none).</summary>
     public string ToStatusLine() =>
-        StatusKeyword + (KernelWritten ? "1" : "0") + (RamdiskWritten ? "1" : "0") + " "
-        + (Arguments is null ? "-" : Convert.ToHexString(Encoding.UTF8.GetBytes(Arguments)));
+        StatusKeyword + (KernelWritten ? "1" : "0") + (RamdiskWritten ? "1" : "0") + " " + StatusHex.Encode(Arguments);
 
     /// <summary>
     /// The report among the worker's status lines, or <see langword="null"/> when there is none. A report line that is
@@ -67,34 +66,10 @@ internal sealed record BootReport(bool KernelWritten, bool RamdiskWritten, strin
     private static bool TryParse(ReadOnlySpan<char> text, out BootReport? report)
     {
         report = null;
-        if (text.Length < 4 || text[2] != ' ' || text[0] is not ('0' or '1') || text[1] is not ('0' or '1'))
+        if (text.Length < 4 || text[2] != ' ' || text[0] is not ('0' or '1') || text[1] is not ('0' or '1')
+            || !StatusHex.TryDecode(text[3..], new UTF8Encoding(false, throwOnInvalidBytes: true), out string? arguments))
         {
             return false;
-        }
-
-        ReadOnlySpan<char> hex = text[3..];
-        string? arguments = null;
-        if (hex is not "-")
-        {
-            if (hex.Length == 0 || hex.Length % 2 != 0 || hex.ContainsAnyExcept("0123456789ABCDEF"))
-            {
-                return false;
-            }
-
-            byte[] bytes = Convert.FromHexString(hex);
-            try
-            {
-                arguments = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
-            }
-            catch (DecoderFallbackException)
-            {
-                return false;
-            }
-
-            if (arguments.Length == 0)
-            {
-                return false;
-            }
         }
 
         report = new BootReport(text[0] == '1', text[1] == '1', arguments);

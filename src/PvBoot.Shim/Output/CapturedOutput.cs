@@ -16,7 +16,7 @@ internal static class CapturedOutput
 
     /// <summary>The captured text as a status line (without its newline).</summary>
     public static string ToStatusLine(string text) =>
-        StatusKeyword + (text.Length == 0 ? "-" : Convert.ToHexString(Encoding.UTF8.GetBytes(text.Length > MaxCharacters ? text[..MaxCharacters] : text)));
+        StatusKeyword + StatusHex.Encode(text.Length > MaxCharacters ? text[..MaxCharacters] : text);
 
     /// <summary>The captured text among the status lines; <see langword="null"/> when there is no well-formed line.</summary>
     public static string? FromStatus(string status)
@@ -28,14 +28,9 @@ internal static class CapturedOutput
                 continue;
             }
 
-            ReadOnlySpan<char> hex = line.AsSpan(StatusKeyword.Length);
-            if (hex is "-")
-            {
-                return string.Empty;
-            }
-
-            return hex.Length > 0 && hex.Length % 2 == 0 && hex.Length <= 2 * 4 * MaxCharacters && !hex.ContainsAnyExcept("0123456789ABCDEF")
-                ? Encoding.UTF8.GetString(Convert.FromHexString(hex))
+            ReadOnlySpan<char> field = line.AsSpan(StatusKeyword.Length);
+            return field.Length <= 2 * 4 * MaxCharacters && StatusHex.TryDecode(field, Encoding.UTF8, out string? text)
+                ? text ?? string.Empty
                 : null;
         }
 
