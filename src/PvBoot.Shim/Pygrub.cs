@@ -173,7 +173,10 @@ internal static class Pygrub
                 }
             }
 
-            var request = new BootSessionRequest(imageName, image, options.Offset, options.IsConfig, fileCap, logger, options.XenDom0Kernel);
+            // Only the menu, -l, --entry, --explain and JSON look at entries other than the default; without them the
+            // guest's other entries are not run, as GRUB runs only the entry it boots.
+            bool listEveryEntry = needsMenu || options.ListEntries || options.Entry is not null || options.Explain || options.Format == OutputFormat.Json;
+            var request = new BootSessionRequest(imageName, image, options.Offset, options.IsConfig, fileCap, logger, options.XenDom0Kernel, listEveryEntry);
             using IBootSession session = openSession(request);
             var run = new BootRun(options, stdout, stderr, logger)
             {

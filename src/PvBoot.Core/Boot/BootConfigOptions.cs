@@ -25,4 +25,13 @@ public sealed record BootConfigOptions
     /// boot a PV guest and the fallback rules apply.
     /// </summary>
     public bool XenModuleAsKernel { get; init; }
+
+    /// <summary>
+    /// Whether every menu entry is run with the recording loader so that <see cref="BootSelection.Menu"/> lists what each
+    /// loads (the default). When false, a GRUB 2 or BootLoaderSpec configuration runs only what GRUB itself runs at boot:
+    /// the chosen entry, the <c>fallback</c> entries it tries and the submenus on the default's path. The menu then holds
+    /// the chosen entry alone (or nothing when none can boot), and warnings about the bodies of other entries are not
+    /// found. For callers that need only <see cref="BootSelection.Chosen"/>; the other formats list every entry either way.
+    /// </summary>
+    public bool ListEveryEntry { get; init; } = true;
 }

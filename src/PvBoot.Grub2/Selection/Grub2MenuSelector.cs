@@ -7,7 +7,7 @@ namespace PvBoot.Grub2.Selection;
 /// <summary>
 /// Turns an evaluated configuration into a <see cref="BootSelection"/>: resolves <c>default</c> per menu level through
 /// submenus, runs the chosen entry with the recording loader, applies <c>fallback</c> when it cannot boot, and lists
-/// every entry with what it loads.
+/// every entry with what it loads (or, without <see cref="BootConfigOptions.ListEveryEntry"/>, the chosen entry alone).
 /// </summary>
 internal sealed class Grub2MenuSelector
 {
@@ -265,9 +265,24 @@ internal sealed class Grub2MenuSelector
             throw new ConfigSyntaxException(new SourceLocation(boot.ConfigPath, 1, 1), $"submenu nesting deeper than {MaxSubmenuDepth} levels");
         }
 
+        bool everyEntry = boot.Options.ListEveryEntry;
         for (int i = 0; i < items.Count; i++)
         {
             Grub2MenuItem item = items[i];
+            if (!everyEntry)
+            {
+                // Only the chosen entry is listed: it lies in a submenu the default's path has opened, if in any.
+                if (item.IsSubmenu && openedSubmenus.TryGetValue(item, out Grub2Context? opened))
+                {
+                    List(opened.Menu, [.. path, item.Title], output, chosen, ref chosenEntry, depth + 1);
+                }
+
+                if (!ReferenceEquals(item, chosen))
+                {
+                    continue;
+                }
+            }
+
             int flat = item.Location.File == boot.ConfigPath && !item.IsSubmenu && flatIndexes.TryGetValue(item.Location.Line, out int f) ? f : -1;
             // A submenu's lines are its whole body: nothing to edit, and as large as the menu, so it keeps none.
             List<string> lines = item.IsSubmenu ? [] : [.. item.Body.Text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)];

@@ -39,7 +39,7 @@ internal sealed class GuestBootSession : IBootSession
                 PartitionOffset = request.PartitionOffset,
                 ConfigFileOnly = request.ConfigFileOnly,
                 Budgets = FileSystemBudgets.Default with { MaxFileBytes = request.MaxFileBytes },
-                Config = BootConfigOptions.Default with { XenModuleAsKernel = request.XenModuleAsKernel },
+                Config = BootConfigOptions.Default with { XenModuleAsKernel = request.XenModuleAsKernel, ListEveryEntry = request.ListEveryEntry },
                 Logger = request.Logger,
             };
             return new GuestBootSession(GuestBoot.Open(source, options), source);

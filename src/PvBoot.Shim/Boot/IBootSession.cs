@@ -41,6 +41,10 @@ internal interface IBootSession : IDisposable
 /// <param name="MaxFileBytes">The output cap per file.</param>
 /// <param name="Logger">The logger.</param>
 /// <param name="XenModuleAsKernel"><c>--xen-dom0-kernel</c> (<see cref="PvBoot.Core.Boot.BootConfigOptions.XenModuleAsKernel"/>).</param>
+/// <param name="ListEveryEntry">
+/// Whether the output needs every entry with what it loads (<see cref="PvBoot.Core.Boot.BootConfigOptions.ListEveryEntry"/>):
+/// the menu, <c>-l</c>, <c>--entry</c>, <c>--explain</c> and JSON do; a quiet run of the default entry does not.
+/// </param>
 internal sealed record BootSessionRequest(
     string ImagePath,
     Microsoft.Win32.SafeHandles.SafeFileHandle ImageHandle,
@@ -48,4 +52,5 @@ internal sealed record BootSessionRequest(
     bool ConfigFileOnly,
     long MaxFileBytes,
     Microsoft.Extensions.Logging.ILogger Logger,
-    bool XenModuleAsKernel = false);
+    bool XenModuleAsKernel = false,
+    bool ListEveryEntry = true);

@@ -7,7 +7,7 @@ namespace PvBoot.Grub2.Tests.Grub2;
 /// <summary>BootLoaderSpec entries and <c>blscfg</c> (boot-config-semantics §6, §10).</summary>
 public sealed class BlsTests
 {
-    private const string MachineId = "6a9857a393724b7a981ebb5b8495b9ea";
+    internal const string MachineId = "6a9857a393724b7a981ebb5b8495b9ea";
 
     [TestCase("5.14.0-162.el9", "5.14.0-70.el9", 1)]
     [TestCase("1.0", "1.0", 0)]
@@ -58,7 +58,7 @@ public sealed class BlsTests
         Assert.That(BlsEntry.Parse("id", "/x.conf", "linux\t/v mm\n", 10, []).First("linux\t/v"), Is.EqualTo("mm"), "the key ends at the first space of the line");
     }
 
-    private static Grub2TestHarness El8Guest(string name)
+    internal static Grub2TestHarness El8Guest(string name)
     {
         var h = new Grub2TestHarness(name);
         foreach (string v in (string[])["4.18.0-372.el8.x86_64", "4.18.0-477.el8.x86_64"])
@@ -81,7 +81,7 @@ public sealed class BlsTests
         return h.File("/etc/os-release", "NAME=\"Red Hat Enterprise Linux\"\nID=\"rhel\"\nVERSION_ID=\"8.8\"\n");
     }
 
-    private const string El8Config = """
+    internal const string El8Config = """
         set pager=1
         if [ -f ${config_directory}/grubenv ]; then
           load_env -f ${config_directory}/grubenv
