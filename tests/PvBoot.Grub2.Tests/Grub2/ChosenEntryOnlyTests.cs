@@ -12,17 +12,6 @@ namespace PvBoot.Grub2.Tests.Grub2;
 /// </summary>
 public sealed class ChosenEntryOnlyTests
 {
-    private const string TableMenu = """
-        menuentry 'A' --id ida { linux /boot/vmlinuz-a; }
-        submenu 'Sub' --id idsub {
-            menuentry 'S0' --id ids0 { linux /boot/vmlinuz-s0 s0; }
-            menuentry 'S1' --id ids1 { linux /boot/vmlinuz-s1 s1; initrd /boot/initrd-s1; }
-        }
-        menuentry 'C' --id idc { linux /boot/vmlinuz-c; }
-        menuentry '5.10 kernel' --id five { linux /boot/vmlinuz-5; }
-        menuentry 'x>y' --id xy { linux /boot/vmlinuz-xy; }
-        """;
-
     private static (BootSelection Every, BootSelection ChosenOnly) RunBoth(
         Func<Grub2TestHarness> harness, string config, BootConfigOptions? options = null, string configPath = "/boot/grub/grub.cfg")
     {
@@ -56,17 +45,6 @@ public sealed class ChosenEntryOnlyTests
         });
     }
 
-    private static Grub2TestHarness TableHarness()
-    {
-        var h = new Grub2TestHarness("chosen-only-table");
-        foreach (string k in (string[])["a", "s0", "s1", "c", "5", "xy"])
-        {
-            h.File($"/boot/vmlinuz-{k}", k);
-        }
-
-        return h.File("/boot/initrd-s1", "initrd s1");
-    }
-
     [TestCase("upstream", null)]
     [TestCase("upstream", "2")]
     [TestCase("upstream", "idc")]
@@ -82,7 +60,7 @@ public sealed class ChosenEntryOnlyTests
     public void DefaultTable_ChoosesTheSameEntry_AndListsOnlyIt(string flavour, string? defaultValue)
     {
         string set = defaultValue is null ? string.Empty : $"set default='{defaultValue}'\n";
-        (BootSelection every, BootSelection chosenOnly) = RunBoth(TableHarness, set + TableMenu, BootConfigOptions.Default with { GrubFlavour = flavour });
+        (BootSelection every, BootSelection chosenOnly) = RunBoth(() => Grub2SelectionTests.TableHarness("chosen-only-table"), set + Grub2SelectionTests.TableMenu, BootConfigOptions.Default with { GrubFlavour = flavour });
         Assert.That(every.Menu, Has.Count.EqualTo(7), "the full listing has every entry and the submenu");
         AssertSameChoice(every, chosenOnly);
     }
@@ -90,15 +68,8 @@ public sealed class ChosenEntryOnlyTests
     [Test]
     public void Fallback_IsStillWalked_AndTheEntryItReachesIsListed()
     {
-        const string config = """
-            set default=0
-            set fallback="3 2"
-            menuentry 'zero' { echo nothing; }
-            menuentry 'one' { linux /boot/vmlinuz-2; }
-            menuentry 'two' { linux /boot/vmlinuz-2; initrd /boot/initrd.img-2; }
-            menuentry 'three' { linux /boot/vmlinuz-missing; }
-            """;
-        (BootSelection every, BootSelection chosenOnly) = RunBoth(() => new Grub2TestHarness("chosen-only-fallback").Kernels("2"), config);
+        (BootSelection every, BootSelection chosenOnly) = RunBoth(
+            () => new Grub2TestHarness("chosen-only-fallback").Kernels("2"), Grub2SelectionTests.FallbackExample);
         Assert.That(chosenOnly.Chosen?.Title, Is.EqualTo("two"));
         Assert.That(chosenOnly.Explanation, Has.Some.Contains("fallback '3' -> 'three' cannot boot either"));
         AssertSameChoice(every, chosenOnly);

@@ -5,27 +5,44 @@ namespace PvBoot.Grub2.Tests.Grub2;
 /// <summary>Default-entry resolution (boot-config-semantics §3) on real configuration snippets.</summary>
 public sealed class Grub2SelectionTests
 {
-    private const string TableMenu = """
+    /// <summary>The menu of §3.3's table; the submenu's entries carry arguments and one an initrd.</summary>
+    internal const string TableMenu = """
         menuentry 'A' --id ida { linux /boot/vmlinuz-a; }
         submenu 'Sub' --id idsub {
-            menuentry 'S0' --id ids0 { linux /boot/vmlinuz-s0; }
-            menuentry 'S1' --id ids1 { linux /boot/vmlinuz-s1; }
+            menuentry 'S0' --id ids0 { linux /boot/vmlinuz-s0 s0; }
+            menuentry 'S1' --id ids1 { linux /boot/vmlinuz-s1 s1; initrd /boot/initrd-s1; }
         }
         menuentry 'C' --id idc { linux /boot/vmlinuz-c; }
         menuentry '5.10 kernel' --id five { linux /boot/vmlinuz-5; }
         menuentry 'x>y' --id xy { linux /boot/vmlinuz-xy; }
         """;
 
-    private static BootSelection RunTable(string? defaultValue, string flavour)
+    /// <summary>§3.4's example: default=0, fallback="3 2", entry 0 loads nothing, entry 3 fails -> entry 2 boots.</summary>
+    internal const string FallbackExample = """
+        set default=0
+        set fallback="3 2"
+        menuentry 'zero' { echo nothing; }
+        menuentry 'one' { linux /boot/vmlinuz-2; }
+        menuentry 'two' { linux /boot/vmlinuz-2; initrd /boot/initrd.img-2; }
+        menuentry 'three' { linux /boot/vmlinuz-missing; }
+        """;
+
+    /// <summary>A guest with every file <see cref="TableMenu"/> loads.</summary>
+    internal static Grub2TestHarness TableHarness(string name)
     {
-        var h = new Grub2TestHarness("table");
+        var h = new Grub2TestHarness(name);
         foreach (string k in (string[])["a", "s0", "s1", "c", "5", "xy"])
         {
             h.File($"/boot/vmlinuz-{k}", k);
         }
 
+        return h.File("/boot/initrd-s1", "initrd s1");
+    }
+
+    private static BootSelection RunTable(string? defaultValue, string flavour)
+    {
         string set = defaultValue is null ? string.Empty : $"set default='{defaultValue}'\n";
-        return h.Run(set + TableMenu, BootConfigOptions.Default with { GrubFlavour = flavour });
+        return TableHarness("table").Run(set + TableMenu, BootConfigOptions.Default with { GrubFlavour = flavour });
     }
 
     // The rows of §3.3's table (upstream, confirmed with grub-emu in the reference).
@@ -91,16 +108,7 @@ public sealed class Grub2SelectionTests
     [Test]
     public void Fallback_DefaultLoadsNothing_NextFallbackFails_ThirdBoots()
     {
-        // §3.4's example: default=0, fallback="3 2", entry 0 loads nothing, entry 3 fails -> entry 2 boots.
-        var h = new Grub2TestHarness("fallback").Kernels("2");
-        BootSelection s = h.Run("""
-            set default=0
-            set fallback="3 2"
-            menuentry 'zero' { echo nothing; }
-            menuentry 'one' { linux /boot/vmlinuz-2; }
-            menuentry 'two' { linux /boot/vmlinuz-2; initrd /boot/initrd.img-2; }
-            menuentry 'three' { linux /boot/vmlinuz-missing; }
-            """);
+        BootSelection s = new Grub2TestHarness("fallback").Kernels("2").Run(FallbackExample);
         Assert.That(s.Chosen?.Title, Is.EqualTo("two"));
         Assert.That(s.Explanation, Has.Some.Contains("fallback '3' -> 'three' cannot boot either"));
         Assert.That(s.Menu[0].NotBootableReason, Is.EqualTo("the entry loads no kernel"));
